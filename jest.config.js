@@ -8,4 +8,5 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/global-setup.js',
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/skip-reporter.js'],
 };

@@ -1,8 +1,14 @@
-// Builds the simulator before any test runs (a no-op when it is up to date), so `npx jest`
-// works on a fresh checkout as well as `npm test`.
+// Runs once before the test suite: builds the simulator and the CommonJS output in dist/ when they are out of date,
+// so `npx jest` works on a fresh checkout as well as `npm test`. Under the Windows lane (Windows Node in Wine) both
+// were built on the Linux side by scripts/test-windows.sh: the native compilers cannot run there.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
+const root = path.join(__dirname, '..');
+
 module.exports = async () => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-sim.js')], { stdio: 'inherit' });
+  if (process.platform === 'win32') return;
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-sim.js')], { stdio: 'inherit', cwd: root });
+  const tsc = path.join(root, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 };
