@@ -1,0 +1,72 @@
+/*
+ * The floor of the notify benchmark: a bare koffi registered callback fired from a C thread, the way HCS (and the
+ * simulator) deliver notifications. One persistent thread waits for floor_fire(), takes a CLOCK_MONOTONIC timestamp
+ * just before calling the callback and calls it with an HCS-shaped argument list (type, context, status, UTF-16 data).
+ * Node's process.hrtime.bigint() reads the same clock on Linux (libuv's uv_hrtime), so JS can subtract the two.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+#include <uchar.h>
+
+typedef void (*notify_cb)(uint32_t type, void *context, int32_t status, const char16_t *data);
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_t worker;
+static int started;
+static int pending;
+static notify_cb pending_cb;
+static void *pending_ctx;
+static _Atomic uint64_t last_ns;
+
+/* The same shape of data the simulator sends with ProcessExited (a ProcessStatus document). */
+static const char16_t exited_data[] = u"{\"ProcessId\":4242,\"Exited\":true,\"ExitCode\":0,\"LastWaitResult\":0}";
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void *run(void *arg) {
+  (void)arg;
+  for (;;) {
+    pthread_mutex_lock(&mu);
+    while (!pending) pthread_cond_wait(&cv, &mu);
+    notify_cb cb = pending_cb;
+    void *ctx = pending_ctx;
+    pending = 0;
+    pthread_mutex_unlock(&mu);
+    atomic_store(&last_ns, now_ns());
+    cb(0x10000, ctx, 0, exited_data);
+  }
+  return NULL;
+}
+
+/* Asks the worker thread to call cb once; returns at once (the call happens on the worker thread). */
+int floor_fire(notify_cb cb, void *context) {
+  pthread_mutex_lock(&mu);
+  if (!started) {
+    if (pthread_create(&worker, NULL, run, NULL) != 0) {
+      pthread_mutex_unlock(&mu);
+      return -1;
+    }
+    pthread_detach(worker);
+    started = 1;
+  }
+  pending_cb = cb;
+  pending_ctx = context;
+  pending = 1;
+  pthread_cond_signal(&cv);
+  pthread_mutex_unlock(&mu);
+  return 0;
+}
+
+/* The CLOCK_MONOTONIC time (ns) taken just before the last callback. */
+uint64_t floor_last_ns(void) { return atomic_load(&last_ns); }
+
+/* CLOCK_MONOTONIC now, to check that JS and C read the same clock. */
+uint64_t floor_now_ns(void) { return now_ns(); }
