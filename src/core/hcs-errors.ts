@@ -1,0 +1,73 @@
+import { HcsError } from '../errors';
+
+/** Who an error is about: the compute system id and, for processes, the pid. */
+export interface ErrorIdentity {
+  id?: string;
+  pid?: number;
+}
+
+function subject(who: ErrorIdentity): string {
+  if (who.pid !== undefined) return `process ${who.pid}${who.id !== undefined ? ` in container ${who.id}` : ''}`;
+  return who.id !== undefined ? `container ${who.id}` : 'compute service';
+}
+
+/** `ERR_HCS_ALREADY_CLOSED`: the call was made on (or outlived) a closed handle; nothing reached vmcompute. */
+export function alreadyClosedError(operation: string, who: ErrorIdentity): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_ALREADY_CLOSED',
+    message: `${subject(who)} encountered an error during ${operation}: the handle has already been closed`,
+    operation,
+    ...who,
+  });
+}
+
+/** `ERR_HCS_SERVICE_DISCONNECT`: vmcompute sent ServiceDisconnect, so nothing on this handle can complete. */
+export function serviceDisconnectError(operation: string, who: ErrorIdentity): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_SERVICE_DISCONNECT',
+    message: `${subject(who)} encountered an error during ${operation}: lost communication with compute service`,
+    operation,
+    ...who,
+  });
+}
+
+/** `ERR_HCS_TIMEOUT`: our wait gave up; the operation itself may still complete later. */
+export function timeoutError(operation: string, who: ErrorIdentity, ms: number): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_TIMEOUT',
+    message: `${subject(who)} encountered an error during ${operation}: timeout waiting for notification after ${ms} ms`,
+    operation,
+    ...who,
+  });
+}
+
+/** `ERR_HCS_UNEXPECTED_EXIT`: the system exited while an operation was waiting for its completion. */
+export function unexpectedExitError(operation: string, who: ErrorIdentity): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_UNEXPECTED_EXIT',
+    message: `${subject(who)} encountered an error during ${operation}: unexpected container exit`,
+    operation,
+    ...who,
+  });
+}
+
+/** `ERR_HCS_INVALID_PROCESS_STATE`: e.g. asking for an exit code before the process exited. */
+export function invalidProcessStateError(operation: string, who: ErrorIdentity): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_INVALID_PROCESS_STATE',
+    message: `${subject(who)} encountered an error during ${operation}: the process is in an invalid state for the attempted operation`,
+    operation,
+    ...who,
+  });
+}
+
+/** `ERR_HCS_CALL` for a value HCS should not have returned (e.g. a NULL properties document on success). */
+export function unexpectedValueError(operation: string, who: ErrorIdentity, detail: string, cause?: unknown): HcsError {
+  return new HcsError({
+    code: 'ERR_HCS_CALL',
+    message: `${subject(who)} encountered an error during ${operation}: unexpected value returned from hcs: ${detail}`,
+    operation,
+    ...who,
+    cause,
+  });
+}

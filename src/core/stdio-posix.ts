@@ -1,0 +1,78 @@
+import { closeSync, createReadStream, createWriteStream, fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { ReadStream as TtyReadStream, WriteStream as TtyWriteStream, isatty } from 'node:tty';
+import type { ProcessStdio, RawStdioHandles, StdioOpener } from './stdio-types';
+
+function toFd(handle: bigint): number | null {
+  if (handle === 0n) return null;
+  const fd = Number(handle);
+  if (!Number.isSafeInteger(fd) || fd < 0) throw new RangeError(`stdio handle ${handle} is not a file descriptor`);
+  return fd;
+}
+
+/**
+ * Why EIO is end-of-stream: reading a pty master after the child side closed fails with EIO on Linux; that is how a
+ * terminal says "no more output", not a failure of the process.
+ */
+function endOnEio(stream: Readable): Readable {
+  const emit = stream.emit.bind(stream);
+  stream.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'error' && (args[0] as NodeJS.ErrnoException | undefined)?.code === 'EIO') {
+      stream.push(null);
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof stream.emit;
+  return stream;
+}
+
+function openReadable(fd: number): Readable {
+  if (isatty(fd)) return endOnEio(new TtyReadStream(fd));
+  const st = fstatSync(fd);
+  // Pipes and sockets go through libuv's non-blocking stream handles: an idle pipe costs no threadpool thread
+  // (design.md rule 6). Regular files cannot be polled, so they use fs streams, which only read when data exists.
+  if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: true, writable: false });
+  return createReadStream('', { fd, autoClose: true });
+}
+
+function openWritable(fd: number): Writable {
+  if (isatty(fd)) return new TtyWriteStream(fd);
+  const st = fstatSync(fd);
+  if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: false, writable: true });
+  return createWriteStream('', { fd, autoClose: true });
+}
+
+/**
+ * The POSIX {@link StdioOpener}: the simulator returns file descriptors (pipes, or a pty master with
+ * `EmulateConsole`), streamed with Node's own non-blocking machinery. Each stream owns and closes its fd. If
+ * opening one fails, every fd not yet wrapped is closed and the error rethrown.
+ */
+export const openPosixStdio: StdioOpener = (handles: RawStdioHandles): ProcessStdio => {
+  const fds = { stdin: toFd(handles.stdin), stdout: toFd(handles.stdout), stderr: toFd(handles.stderr) };
+  const opened: Array<Readable | Writable> = [];
+  const owned = new Set<number>();
+  const wrap = <T extends Readable | Writable>(fd: number, open: (fd: number) => T): T => {
+    const stream = open(fd);
+    opened.push(stream);
+    owned.add(fd);
+    return stream;
+  };
+  try {
+    const stdin = fds.stdin === null ? null : wrap(fds.stdin, openWritable);
+    const stdout = fds.stdout === null ? null : wrap(fds.stdout, openReadable);
+    const stderr = fds.stderr === null ? null : wrap(fds.stderr, openReadable);
+    return { stdin, stdout, stderr };
+  } catch (err) {
+    for (const s of opened) s.destroy();
+    for (const fd of Object.values(fds)) {
+      if (fd === null || owned.has(fd)) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // not ours to report: the caller gets the original error
+      }
+    }
+    throw err;
+  }
+};

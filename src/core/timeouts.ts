@@ -1,0 +1,22 @@
+/** Operations with a default notification timeout, keyed like hcsshim's `internal/timeout` variables. */
+export type TimedOperation = 'SystemCreate' | 'SystemStart' | 'SystemPause' | 'SystemResume';
+
+/** hcsshim's default for every system operation wait: 4 minutes. */
+export const DEFAULT_TIMEOUT_MS = 4 * 60 * 1000;
+
+/**
+ * The timeout for one operation: the caller's `timeoutMs` when given, else `HCSSHIM_TIMEOUT_<OPERATION>` (a
+ * positive integer number of seconds, as hcsshim reads it; anything else is ignored), else 4 minutes.
+ */
+export function timeoutFor(operation: TimedOperation, timeoutMs?: number): number {
+  if (timeoutMs !== undefined) {
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError(`timeoutMs must be a non-negative finite number, got ${timeoutMs}`);
+    return timeoutMs;
+  }
+  const raw = process.env[`HCSSHIM_TIMEOUT_${operation.toUpperCase()}`];
+  if (raw !== undefined && /^\d+$/.test(raw.trim())) {
+    const seconds = Number(raw.trim());
+    if (seconds > 0) return seconds * 1000;
+  }
+  return DEFAULT_TIMEOUT_MS;
+}

@@ -1,0 +1,64 @@
+import { abortErrorFor } from './abort';
+import { type ErrorIdentity, timeoutError } from './hcs-errors';
+import { type KeepAlive, keepAlive as sharedKeepAlive } from './keep-alive';
+
+/** How long and how to wait, and for what (for the error messages). */
+export interface RaceOptions extends ErrorIdentity {
+  /** Operation name used in a timeout error. */
+  operation: string;
+  /** Reject with `ERR_HCS_TIMEOUT` after this many ms; no timer when undefined. */
+  timeoutMs?: number;
+  /** Reject with an `AbortError` (cause = `signal.reason`) when it fires. */
+  signal?: AbortSignal;
+  /** Called once when the race is lost to the timeout or the signal (e.g. to cancel an expectation). */
+  onGiveUp?: (reason: unknown) => void;
+  /** Keep-alive to hold while waiting (defaults to the process-wide one). */
+  keepAlive?: KeepAlive;
+}
+
+/**
+ * Waits for `work` while keeping Node alive, racing it against an optional timeout and AbortSignal.
+ *
+ * Losing the race stops only this wait: `work` keeps running and whatever it still uses (a handle, an in-flight
+ * native call) is left alone (pain point 8). Timers and listeners are removed however the race ends.
+ */
+export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> {
+  const { signal, timeoutMs } = options;
+  if (signal?.aborted) {
+    const err = abortErrorFor(signal, options.operation);
+    options.onGiveUp?.(err);
+    work.catch(() => {});
+    return Promise.reject(err);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const release = (options.keepAlive ?? sharedKeepAlive).acquire();
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      release();
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const giveUp = (err: unknown): void => {
+      if (!finish()) return;
+      options.onGiveUp?.(err);
+      reject(err);
+    };
+    const onAbort = (): void => giveUp(abortErrorFor(signal!, options.operation));
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => giveUp(timeoutError(options.operation, options, timeoutMs)), timeoutMs);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        if (finish()) resolve(value);
+      },
+      (err: unknown) => {
+        if (finish()) reject(err);
+      },
+    );
+  });
+}
