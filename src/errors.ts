@@ -197,7 +197,11 @@ function eventLine(event: HcsErrorEvent): string {
 /** Options of the {@link HcsError} constructor. */
 export interface HcsErrorOptions {
   code: HcsErrorCode;
-  /** The description part of the message; defaults to the HRESULT's description, then to the code's. */
+  /**
+   * The first line of the message, used verbatim (callers that phrase their own sentence, naming the operation and
+   * subject themselves). Without it the line is composed as `<operation> <id>[:<pid>]: <description>`, the
+   * description being the HRESULT's, else the code's. Either way the HRESULT and the HCS event lines are appended.
+   */
   message?: string;
   /** The HRESULT (normalised to unsigned). */
   hresult?: number;
@@ -248,14 +252,21 @@ export class HcsError extends Error {
     const info = hresult === undefined ? undefined : infoFor(hresult);
     const events = opts.events ?? [];
     const errorMessage = opts.errorMessage === undefined ? undefined : redact(opts.errorMessage);
-    const description = opts.message ?? info?.description ?? DEFAULT_DESCRIPTIONS[opts.code];
+    const description = info?.description ?? DEFAULT_DESCRIPTIONS[opts.code];
 
-    let head = '';
-    if (opts.operation) head = opts.operation;
-    if (opts.id !== undefined) head += (head ? ' ' : '') + opts.id;
-    if (opts.pid !== undefined) head += opts.id !== undefined ? `:${opts.pid}` : `${head ? ' ' : ''}pid ${opts.pid}`;
-    let text = head ? `${head}: ${description}` : description;
-    if (hresult !== undefined) text += ` (HRESULT ${formatHresult(hresult)}${info ? ' ' + info.name : ''})`;
+    let text: string;
+    if (opts.message !== undefined) {
+      text = opts.message;
+    } else {
+      let head = '';
+      if (opts.operation) head = opts.operation;
+      if (opts.id !== undefined) head += (head ? ' ' : '') + opts.id;
+      if (opts.pid !== undefined) head += opts.id !== undefined ? `:${opts.pid}` : `${head ? ' ' : ''}pid ${opts.pid}`;
+      text = head ? `${head}: ${description}` : description;
+    }
+    if (hresult !== undefined && !text.includes(formatHresult(hresult))) {
+      text += ` (HRESULT ${formatHresult(hresult)}${info ? ' ' + info.name : ''})`;
+    }
     const lines = [text];
     if (errorMessage && errorMessage.trim() !== '' && errorMessage.trim() !== description) {
       lines.push(`  detail: ${errorMessage.trim()}`);
