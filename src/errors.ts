@@ -360,12 +360,9 @@ export function hcsErrorFromHresult(
  */
 export function isHcsError(e: unknown): e is HcsError {
   if (e instanceof HcsError) return true;
-  return (
-    e instanceof Error &&
-    e.name === 'HcsError' &&
-    typeof (e as { code?: unknown }).code === 'string' &&
-    (e as { code: string }).code.startsWith('ERR_HCS_')
-  );
+  if (!(e instanceof Error) || e.name !== 'HcsError') return false;
+  const code: unknown = (e as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_HCS_');
 }
 
 // Walks an error and its `cause` chain (hcsshim unwraps its ContainerError/ProcessError the same way), yielding the
