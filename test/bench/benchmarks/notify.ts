@@ -1,0 +1,117 @@
+import koffi from 'koffi';
+import { createContainer } from '../../../src/index';
+import { simConfig, simStats } from '../../support/sim';
+import { benchMain, progress } from '../lib/child';
+import { hostProcessConfig, minimalContainerConfig } from '../lib/configs';
+import { buildNativeHelpers } from '../lib/native-build';
+import type { BenchResult } from '../lib/report';
+import { round, summarize } from '../lib/stats';
+
+const nsToUs = (ns: bigint) => Number(ns) / 1000;
+
+/**
+ * The floor: a bare koffi registered callback fired from a C thread, with the timestamp taken in C just before the
+ * call, and the time read in JS after the promise the callback resolves has been awaited — the same two points the
+ * binding's measurement uses.
+ */
+async function measureFloor(floorLibrary: string, iterations: number): Promise<number[]> {
+  const lib = koffi.load(floorLibrary);
+  const Proto = koffi.proto('void BenchFloorNotify(uint32_t type, void *context, int32_t status, const char16_t *data)');
+  const fire = lib.func('int floor_fire(BenchFloorNotify *cb, void *context)');
+  const lastNs = lib.func('uint64_t floor_last_ns(void)');
+  const nowNs = lib.func('uint64_t floor_now_ns(void)');
+  // Why: the subtraction below is only meaningful if C's CLOCK_MONOTONIC and libuv's hrtime are the same clock.
+  const skew = Number(BigInt(nowNs()) - process.hrtime.bigint());
+  if (Math.abs(skew) > 1e6) throw new Error(`C and JS monotonic clocks differ by ${skew} ns`);
+  let resolveNext: (data: string | null) => void = () => {};
+  const callback = koffi.register((_type: number, _ctx: unknown, _status: number, data: string | null) => {
+    resolveNext(data);
+  }, koffi.pointer(Proto));
+  const samples: number[] = [];
+  // Why: koffi's foreign-thread callbacks do not keep Node alive (koffi-and-toolchain.md C.5); without a ref'd
+  // handle, awaiting the callback's promise lets the process exit.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    for (let i = 0; i < iterations; i++) {
+      const done = new Promise<string | null>((resolve) => (resolveNext = resolve));
+      if (fire(callback, null) !== 0) throw new Error('floor_fire failed');
+      await done;
+      const end = process.hrtime.bigint();
+      samples.push(nsToUs(end - BigInt(lastNs())));
+    }
+  } finally {
+    clearInterval(keepAlive);
+    koffi.unregister(callback);
+  }
+  return samples;
+}
+
+/** The binding: a real simulated process exits; C stamps ProcessExited just before the callback; JS awaits wait(). */
+async function measureBinding(stampLibrary: string, iterations: number): Promise<number[]> {
+  const stamp = koffi.load(stampLibrary);
+  const lastExitedNs = stamp.func('uint64_t stamp_last_exited_ns(void)');
+  const exitedCount = stamp.func('uint64_t stamp_exited_count(void)');
+  simConfig({ CompletionDelayMs: 0 });
+  const container = await createContainer('bench-notify', minimalContainerConfig('bench-notify'));
+  const samples: number[] = [];
+  let discarded = 0;
+  try {
+    await container.start();
+    // Why a short sleep: wait() must be called before the exit happens, or the sample would measure our own
+    // scheduling instead of notification delivery; 20 ms leaves a wide margin after createProcess returns.
+    const config = hostProcessConfig(['/bin/sleep', '0.02']);
+    for (let i = 0; i < iterations; i++) {
+      const proc = await container.createProcess(config);
+      const before = BigInt(exitedCount());
+      const calledAt = process.hrtime.bigint();
+      await proc.wait();
+      const end = process.hrtime.bigint();
+      const stampedAt = BigInt(lastExitedNs());
+      if (BigInt(exitedCount()) === before + 1n && stampedAt > calledAt) samples.push(nsToUs(end - stampedAt));
+      else discarded++;
+      await proc.close();
+    }
+    await container.shutdown();
+    await container.wait();
+  } finally {
+    await container.close();
+  }
+  if (discarded) progress(`notify: ${discarded} samples discarded (exit before wait() or an extra exit)`);
+  const stats = simStats();
+  if (stats.SystemHandles !== 0 || stats.ProcessHandles !== 0) throw new Error(`leak after notify: ${JSON.stringify(stats)}`);
+  return samples;
+}
+
+benchMain(async (options) => {
+  const helpers = buildNativeHelpers();
+  if (!helpers.stampLibrary) throw new Error('the simulator is not built (npm run build:sim)');
+  if (process.env.HCS_VMCOMPUTE_DLL !== helpers.stampLibrary) throw new Error('run through test/bench/run.ts (HCS_VMCOMPUTE_DLL)');
+  const iterations = options.quick ? 60 : 400;
+  const floorSamples = await measureFloor(helpers.floorLibrary, iterations * 2);
+  const bindingSamples = await measureBinding(helpers.stampLibrary, iterations);
+  const floor = summarize(floorSamples.slice(10));
+  const binding = summarize(bindingSamples.slice(5));
+  const ratio = binding.median / floor.median;
+  progress(`notify: binding median ${binding.median.toFixed(1)} us, floor ${floor.median.toFixed(1)} us`);
+  const result: BenchResult = {
+    name: 'notify',
+    summary: { bindingUs: round(binding.median, 1), koffiRawUs: round(floor.median, 1) },
+    rows: [
+      {
+        metric: 'notify: ProcessExited in C -> wait() resolves (us)',
+        median: binding.median,
+        p99: binding.p99,
+        referenceName: 'bare koffi callback',
+        reference: floor.median,
+        ratio,
+        target: '<= 1.5x',
+        met: ratio <= 1.5,
+      },
+      { metric: 'notify: bare koffi callback floor (us)', median: floor.median, p99: floor.p99 },
+    ],
+    notes: [
+      `binding n=${binding.count}, floor n=${floor.count}; C stamps CLOCK_MONOTONIC just before the callback, JS reads hrtime after the awaited promise`,
+    ],
+  };
+  return result;
+});

@@ -1,0 +1,103 @@
+import koffi from 'koffi';
+import { type Container, type Process, createContainer } from '../../../src/index';
+import { simConfig, simStats } from '../../support/sim';
+import { benchMain, progress } from '../lib/child';
+import { hostProcessConfig, minimalContainerConfig } from '../lib/configs';
+import { memory } from '../lib/memory';
+import type { BenchResult } from '../lib/report';
+import { round } from '../lib/stats';
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+interface Pair {
+  container: Container;
+  process: Process;
+}
+
+async function lifecycleOnce(): Promise<void> {
+  const c = await createContainer('bench-scale-warm', minimalContainerConfig('bench-scale-warm'));
+  await c.start();
+  const p = await c.createProcess(hostProcessConfig(['/bin/true']));
+  await p.wait();
+  await p.close();
+  await c.shutdown();
+  await c.wait();
+  await c.close();
+}
+
+benchMain(async (options) => {
+  simConfig({ CompletionDelayMs: 0 });
+  const count = options.quick ? 200 : 5000;
+  await lifecycleOnce(); // loads koffi, the library and the one registered callback
+  const base = memory();
+  const baseCallbacks = koffi.stats().callbacks;
+  const ids = Array.from({ length: count }, (_, i) => `bench-scale-${i}`);
+  const pairs: Pair[] = [];
+  const t0 = Date.now();
+  await pool(ids, 64, async (id) => {
+    const container = await createContainer(id, minimalContainerConfig(id));
+    await container.start();
+    const proc = await container.createProcess(hostProcessConfig(['/bin/sleep', '3600']));
+    pairs.push({ container, process: proc });
+  });
+  const openSeconds = (Date.now() - t0) / 1000;
+  const open = memory();
+  const openCallbacks = koffi.stats().callbacks;
+  const openStats = simStats();
+  progress(`scale: ${count} systems + processes open in ${openSeconds.toFixed(1)} s; sim ${JSON.stringify(openStats)}; koffi callbacks ${openCallbacks}`);
+
+  const t1 = Date.now();
+  await pool(pairs.splice(0), 64, async ({ container, process: proc }) => {
+    await proc.close();
+    await container.terminate();
+    await container.wait();
+    await container.close();
+  });
+  const closeSeconds = (Date.now() - t1) / 1000;
+  const closed = memory();
+  const closedCallbacks = koffi.stats().callbacks;
+  const closedStats = simStats();
+  progress(`scale: closed in ${closeSeconds.toFixed(1)} s; sim ${JSON.stringify(closedStats)}; koffi callbacks ${closedCallbacks}`);
+  const leaks = closedStats.SystemHandles + closedStats.ProcessHandles + closedStats.Callbacks + closedStats.LiveProcesses;
+  if (leaks !== 0) throw new Error(`counters not back to zero after closing: ${JSON.stringify(closedStats)}`);
+
+  const rssPerHandle = (open.rss - base.rss) / count;
+  const heapPerHandle = (open.heapUsed - base.heapUsed) / count;
+  const mb = (b: number) => round(b / 2 ** 20, 1);
+  const result: BenchResult = {
+    name: 'scale',
+    summary: {
+      handles: count,
+      rssPerHandleBytes: Math.round(rssPerHandle),
+      heapPerHandleBytes: Math.round(heapPerHandle),
+      registeredCallbacks: openCallbacks,
+      registeredCallbacksAfterClose: closedCallbacks,
+      rssAfterCloseDeltaMB: mb(closed.rss - base.rss),
+    },
+    rows: [
+      { metric: `scale: RSS per system+process, ${count} open (bytes)`, median: rssPerHandle },
+      { metric: 'scale: JS heap per system+process (bytes)', median: heapPerHandle },
+      { metric: 'scale: koffi registered callbacks while open', median: openCallbacks, target: '1', met: openCallbacks === 1 },
+      {
+        metric: 'scale: RSS after closing all vs baseline (MB)',
+        median: mb(closed.rss - base.rss),
+        referenceName: 'baseline RSS',
+        reference: mb(base.rss),
+      },
+    ],
+    notes: [
+      `${count} compute systems, each running one real host process (/bin/sleep), opened 64 at a time in ${openSeconds.toFixed(1)} s, closed in ${closeSeconds.toFixed(1)} s`,
+      `RSS includes the simulator (same process: its per-system state and any threads it runs); JS heap is the binding's share. Baseline RSS ${mb(base.rss)} MB, open ${mb(open.rss)} MB, after close ${mb(closed.rss)} MB`,
+      `after close: simulator counters ${JSON.stringify(closedStats)}, koffi callbacks ${closedCallbacks} (baseline ${baseCallbacks})`,
+    ],
+  };
+  return result;
+});
