@@ -1,0 +1,104 @@
+import type { z } from 'zod';
+import { ContainerConfigSchema } from './container-config';
+import { errorMap, toValidationIssues } from './issues';
+import { ProcessConfigSchema } from './process-config';
+import { ComputeSystemQuerySchema, PropertyQuerySchema } from './queries';
+import {
+  ProcessModifyRequestSchema,
+  ResourceModificationRequestResponseSchema,
+  SignalProcessRequestSchema,
+} from './requests';
+import type { ValidationIssue } from './validation-error';
+
+/** The input documents this package validates and encodes. */
+export type DocumentKind = 'container' | 'process' | 'query' | 'property-query' | 'modify' | 'process-modify' | 'signal';
+
+/** A document kind's display name (the hcsshim type name) and its zod schema. */
+export interface DocumentSchema {
+  /** e.g. `ContainerConfig`. */
+  name: string;
+  /** The zod schema of the document. */
+  schema: z.ZodType;
+}
+
+/** Every input document kind with its type name and schema (used by the CLI and the JSON Schema generator). */
+export const documentSchemas: Record<DocumentKind, DocumentSchema> = {
+  container: { name: 'ContainerConfig', schema: ContainerConfigSchema },
+  process: { name: 'ProcessConfig', schema: ProcessConfigSchema },
+  query: { name: 'ComputeSystemQuery', schema: ComputeSystemQuerySchema },
+  'property-query': { name: 'PropertyQuery', schema: PropertyQuerySchema },
+  modify: { name: 'ResourceModificationRequestResponse', schema: ResourceModificationRequestResponseSchema },
+  'process-modify': { name: 'ProcessModifyRequest', schema: ProcessModifyRequestSchema },
+  signal: { name: 'SignalProcessRequest', schema: SignalProcessRequestSchema },
+};
+
+/**
+ * Checks zod cannot make: `z.record` silently drops an own `__proto__` key (as `JSON.parse` creates for
+ * `{"__proto__": ...}`) without validating its value, yet the encoder would send it. Such a name is refused.
+ */
+function environmentProtoCheck(value: unknown): ValidationIssue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const env = (value as { Environment?: unknown }).Environment;
+  if (typeof env !== 'object' || env === null || !Object.prototype.hasOwnProperty.call(env, '__proto__')) return [];
+  return [{ path: 'Environment["__proto__"]', message: 'environment variable name "__proto__" is not supported' }];
+}
+
+const EXTRA_CHECKS: Partial<Record<DocumentKind, (value: unknown) => ValidationIssue[]>> = {
+  process: environmentProtoCheck,
+};
+
+/**
+ * Validates a document against the schema of `kind` and returns every problem found (an empty array means valid).
+ * Never throws: an input that cannot even be inspected (a throwing getter, a revoked proxy) is reported as a problem
+ * at `(root)`. Messages never contain values from the document.
+ */
+export function validateDocument(kind: DocumentKind, value: unknown): ValidationIssue[] {
+  const entry = documentSchemas[kind];
+  if (entry === undefined) return [{ path: '(root)', message: `unknown document kind` }];
+  try {
+    const result = entry.schema.safeParse(value, { error: errorMap });
+    const issues = result.success ? [] : toValidationIssues(result.error.issues);
+    const extra = EXTRA_CHECKS[kind];
+    return extra ? issues.concat(extra(value)) : issues;
+  } catch (err) {
+    const what = err instanceof RangeError ? 'is nested too deeply' : 'could not be read (accessing it threw an error)';
+    return [{ path: '(root)', message: `the document ${what}` }];
+  }
+}
+
+const PROCESS_KEYS = [
+  'commandline', 'commandargs', 'createstdinpipe', 'createstdoutpipe', 'createstderrpipe', 'applicationname',
+  'workingdirectory', 'environment', 'emulateconsole', 'consolesize', 'createinutilityvm', 'ocispecification', 'user',
+];
+const CONTAINER_KEYS = [
+  'layers', 'systemtype', 'hvpartition', 'name', 'layerfolderpath', 'volumepath', 'mappeddirectories', 'mappedpipes',
+  'hvruntime', 'mappedvirtualdisks', 'endpointlist', 'hostname', 'owner', 'credentials', 'containertype',
+  'processorcount', 'processorweight', 'processormaximum', 'memorymaximuminmb', 'assigneddevices', 'servicing',
+  'ignoreflushesduringboot', 'storagesandboxsize', 'storageiopsmaximum', 'storagebandwidthmaximum',
+  'networksharedcontainername', 'allowunqualifieddnsquery', 'dnssearchlist', 'terminateonlasthandleclosed',
+];
+const QUERY_KEYS = ['ids', 'names', 'owners', 'types'];
+
+/**
+ * Guesses the document kind from its keys (compared case-insensitively, so a misspelt-case key still points at the
+ * right schema, whose validation then names the correct spelling). `Operation`, `Signal`, `ResourceType` and
+ * `PropertyTypes` decide alone; otherwise the kind among process, query and container sharing the most keys wins
+ * (ties in that order). Returns `undefined` for a non-object or when nothing matches.
+ */
+export function inferDocumentKind(value: unknown): DocumentKind | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = new Set(Object.keys(value).map((k) => k.toLowerCase()));
+  if (keys.has('operation')) return 'process-modify';
+  if (keys.has('signal')) return 'signal';
+  if (keys.has('resourcetype')) return 'modify';
+  if (keys.has('propertytypes')) return 'property-query';
+  const score = (known: readonly string[]): number => known.reduce((n, k) => n + (keys.has(k) ? 1 : 0), 0);
+  const candidates: [DocumentKind, number][] = [
+    ['process', score(PROCESS_KEYS)],
+    ['query', score(QUERY_KEYS)],
+    ['container', score(CONTAINER_KEYS)],
+  ];
+  let best: [DocumentKind, number] = ['process', 0];
+  for (const candidate of candidates) if (candidate[1] > best[1]) best = candidate;
+  return best[1] > 0 ? best[0] : undefined;
+}

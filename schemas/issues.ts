@@ -1,0 +1,150 @@
+import type { z } from 'zod';
+import type { ValidationIssue } from './validation-error';
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * Formats a zod issue path the way a JavaScript accessor reads: `Layers[1].ID`, `Environment.PATH`,
+ * `Environment["Program Files"]`, `ConsoleSize[0]`; the empty path is `(root)`.
+ */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof seg === 'string' && IDENTIFIER.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The known key an unknown key most likely meant: an exact case-insensitive match first (Go's decoder would have
+ * accepted it, HCS's strict parser would not), otherwise the nearest by case-insensitive edit distance, if close
+ * enough (at most 1 edit for short keys, up to a third of the key's length for long ones).
+ */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const exact = known.find((k) => k.toLowerCase() === lower);
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(key.length / 3));
+  for (const candidate of known) {
+    const d = editDistance(lower, candidate.toLowerCase());
+    if (d <= bestDistance && (best === undefined || d < bestDistance)) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return 'Infinity';
+    return Number.isInteger(value) ? 'integer' : 'non-integer number';
+  }
+  return typeof value;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  tuple: 'an array',
+  record: 'an object',
+  null: 'null',
+};
+
+function quoteList(values: readonly unknown[]): string {
+  return values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
+}
+
+const SEPARATOR = '\n';
+
+/**
+ * The per-parse zod error map used by every validation in this package: plain messages that never echo the input
+ * value (only its JSON type). Schema-level messages (GUIDs, NUL characters...) take precedence over it, as zod
+ * gives schema-level errors priority. For unknown keys it returns one message per key, joined by a newline, that
+ * {@link toValidationIssues} splits again.
+ */
+export const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) return 'is required';
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (issue.expected === 'int' && typeof issue.input === 'number') return `must be an integer (got ${typeOf(issue.input)})`;
+      return `must be ${expected} (got ${typeOf(issue.input)})`;
+    }
+    case 'too_big':
+      if (issue.origin === 'array') return `must have at most ${issue.maximum} items`;
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters long`;
+      return `must be at most ${issue.maximum}`;
+    case 'too_small':
+      if (issue.origin === 'array') return `must have at least ${issue.minimum} items`;
+      if (issue.origin === 'string') return Number(issue.minimum) === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters long`;
+      return `must be at least ${issue.minimum}`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `must be ${quoteList(issue.values)}` : `must be one of ${quoteList(issue.values)}`;
+    case 'unrecognized_keys': {
+      const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+      const known = shape ? Object.keys(shape) : [];
+      return issue.keys
+        .map((key) => {
+          const guess = closestKey(key, known);
+          return guess !== undefined ? `unknown key; did you mean "${guess}"?` : `unknown key (expected one of ${quoteList(known)})`;
+        })
+        .join(SEPARATOR);
+    }
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options && options.length > 0) return `must be one of ${quoteList(options)}`;
+      return 'does not match any of the accepted forms';
+    }
+    case 'invalid_key':
+      return issue.issues.map((inner) => inner.message).join('; ') || 'invalid key';
+    case 'invalid_format':
+      return 'has an invalid format';
+    case 'not_multiple_of':
+      return `must be a multiple of ${issue.divisor}`;
+    default:
+      return undefined;
+  }
+};
+
+/** Converts zod's issues (produced with {@link errorMap}) into `{path, message}` pairs, one per unknown key. */
+export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const messages = issue.message.split(SEPARATOR);
+      issue.keys.forEach((key, i) => {
+        out.push({ path: formatPath([...issue.path, key]), message: messages[i] ?? 'unknown key' });
+      });
+    } else {
+      out.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return out;
+}

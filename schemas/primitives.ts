@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Matches a string that contains no NUL character. HCS receives every document as a NUL-terminated UTF-16 string
+ * (`PCWSTR`), so a NUL inside a value would silently cut the document short on the Windows side.
+ */
+export const NO_NUL_PATTERN = /^[^\0]*$/;
+
+/** The message every NUL-carrying string gets; it never repeats the string itself (it may be a secret). */
+export const NUL_MESSAGE = 'must not contain a NUL character';
+
+/** The 8-4-4-4-12 hex layout of a Windows GUID string (no braces); either letter case. */
+export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** `\\?\Volume{GUID}` with or without the trailing backslash, as `GetVolumeNameForVolumeMountPoint` returns it. */
+export const VOLUME_PATH_PATTERN =
+  /^\\\\\?\\Volume\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}\\?$/;
+
+/** The largest value of a Go `uint32`. */
+export const UINT32_MAX = 4294967295;
+
+/** A Go `string`: any text without NUL characters. */
+export function goString() {
+  return z.string().regex(NO_NUL_PATTERN, { error: NUL_MESSAGE });
+}
+
+/** A Go `string` that this binding requires to be non-empty (names, paths). */
+export function nonEmptyString() {
+  return goString().min(1, { error: 'must not be empty' });
+}
+
+/** A Go `uint32`: an integer in 0..4294967295. */
+export function uint32() {
+  return z.int().min(0).max(UINT32_MAX);
+}
+
+/** A Go `uint16` (console dimensions): an integer in 0..65535. */
+export function uint16() {
+  return z.int().min(0).max(65535);
+}
+
+/**
+ * A Go `uint64`/`int64` that carries a size, count or limit: an integer in 0..Number.MAX_SAFE_INTEGER. Larger values
+ * cannot be represented exactly by a JavaScript number, so they are refused rather than silently rounded.
+ */
+export function safeCount() {
+  return z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+}
+
+/** `ProcessorWeight`/`ProcessorMaximum`: an integer in 0..10000 (0 means "not set" and is omitted). */
+export function weight10000() {
+  return z.int().min(0).max(10000);
+}
+
+/** A GUID string in the 8-4-4-4-12 hex layout. */
+export function guidString() {
+  return z.string().regex(GUID_PATTERN, { error: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits)' });
+}
+
+/**
+ * A Go slice, map or pointer field: `undefined` and `null` both mean Go's `nil` (what `encoding/json` decodes a
+ * JSON `null` into).
+ */
+export function nilable<T extends z.ZodType>(schema: T) {
+  return schema.nullable().optional();
+}
