@@ -45,3 +45,4 @@ export type { DocumentKind, DocumentSchema } from './documents';
 export { HcsValidationError } from './validation-error';
 export type { ValidationIssue } from './validation-error';
 export { goQuote } from './go-json';
+export * from './outputs';
