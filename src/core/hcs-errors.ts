@@ -6,16 +6,18 @@ export interface ErrorIdentity {
   pid?: number;
 }
 
-function subject(who: ErrorIdentity): string {
-  if (who.pid !== undefined) return `process ${who.pid}${who.id !== undefined ? ` in container ${who.id}` : ''}`;
-  return who.id !== undefined ? `container ${who.id}` : 'compute service';
+function head(operation: string, who: ErrorIdentity): string {
+  let text = operation;
+  if (who.id !== undefined) text += ` ${who.id}`;
+  if (who.pid !== undefined) text += who.id !== undefined ? `:${who.pid}` : ` pid ${who.pid}`;
+  return text;
 }
 
 /** `ERR_HCS_ALREADY_CLOSED`: the call was made on (or outlived) a closed handle; nothing reached vmcompute. */
 export function alreadyClosedError(operation: string, who: ErrorIdentity): HcsError {
   return new HcsError({
     code: 'ERR_HCS_ALREADY_CLOSED',
-    message: `${subject(who)} encountered an error during ${operation}: the handle has already been closed`,
+    message: `${head(operation, who)}: the handle has already been closed`,
     operation,
     ...who,
   });
@@ -25,7 +27,7 @@ export function alreadyClosedError(operation: string, who: ErrorIdentity): HcsEr
 export function serviceDisconnectError(operation: string, who: ErrorIdentity): HcsError {
   return new HcsError({
     code: 'ERR_HCS_SERVICE_DISCONNECT',
-    message: `${subject(who)} encountered an error during ${operation}: lost communication with compute service`,
+    message: `${head(operation, who)}: lost communication with compute service`,
     operation,
     ...who,
   });
@@ -35,7 +37,7 @@ export function serviceDisconnectError(operation: string, who: ErrorIdentity): H
 export function timeoutError(operation: string, who: ErrorIdentity, ms: number): HcsError {
   return new HcsError({
     code: 'ERR_HCS_TIMEOUT',
-    message: `${subject(who)} encountered an error during ${operation}: timeout waiting for notification after ${ms} ms`,
+    message: `${head(operation, who)}: timeout waiting for notification after ${ms} ms`,
     operation,
     ...who,
   });
@@ -45,7 +47,7 @@ export function timeoutError(operation: string, who: ErrorIdentity, ms: number):
 export function unexpectedExitError(operation: string, who: ErrorIdentity): HcsError {
   return new HcsError({
     code: 'ERR_HCS_UNEXPECTED_EXIT',
-    message: `${subject(who)} encountered an error during ${operation}: unexpected container exit`,
+    message: `${head(operation, who)}: unexpected container exit`,
     operation,
     ...who,
   });
@@ -55,7 +57,7 @@ export function unexpectedExitError(operation: string, who: ErrorIdentity): HcsE
 export function invalidProcessStateError(operation: string, who: ErrorIdentity): HcsError {
   return new HcsError({
     code: 'ERR_HCS_INVALID_PROCESS_STATE',
-    message: `${subject(who)} encountered an error during ${operation}: the process is in an invalid state for the attempted operation`,
+    message: `${head(operation, who)}: the process is in an invalid state for the attempted operation`,
     operation,
     ...who,
   });
@@ -65,7 +67,7 @@ export function invalidProcessStateError(operation: string, who: ErrorIdentity):
 export function unexpectedValueError(operation: string, who: ErrorIdentity, detail: string, cause?: unknown): HcsError {
   return new HcsError({
     code: 'ERR_HCS_CALL',
-    message: `${subject(who)} encountered an error during ${operation}: unexpected value returned from hcs: ${detail}`,
+    message: `${head(operation, who)}: unexpected value returned from hcs: ${detail}`,
     operation,
     ...who,
     cause,

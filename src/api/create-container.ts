@@ -1,0 +1,115 @@
+import { type ContainerConfig, encodeContainerConfig } from '../../schemas';
+import { HRESULT, hcsErrorFromHresult } from '../errors';
+import { abortErrorFor } from '../core/abort';
+import { failed } from '../core/invoke';
+import type { Expectation } from '../core/notification-registry';
+import { NotificationType } from '../core/notification-types';
+import { RegisteredHandle } from '../core/registered-handle';
+import { timeoutFor } from '../core/timeouts';
+import { identityOf, trace } from '../core/trace';
+import { raceWait } from '../core/wait';
+import type { HcsSystemHandle } from '../ffi/types';
+import { type Container, attachContainer } from './container';
+import { type OperationOptions, systemHandleOps } from './handle-ops';
+import { type Runtime, runtime } from './runtime';
+import { validateId } from './validate-id';
+
+/** Best effort: stop and release a system we will not hand out (a failed or abandoned create). */
+async function discard(rt: Runtime, handle: HcsSystemHandle, container: Container | undefined): Promise<void> {
+  await rt.api.terminateComputeSystem(handle, '').catch(() => undefined);
+  if (container) await container.close().catch(() => undefined);
+  else await rt.api.closeComputeSystem(handle).catch(() => 0);
+}
+
+/**
+ * Creates a compute system (`HcsCreateComputeSystem`) from a validated `ContainerConfig` and returns it open,
+ * registered for notifications, not yet started.
+ *
+ * The config is validated and encoded before anything native happens (a bad one rejects with
+ * `HcsValidationError`). When HCS answers "pending", waits for SystemCreateCompleted: 4 minutes by default,
+ * `HCSSHIM_TIMEOUT_SYSTEMCREATE` seconds, or `opts.timeoutMs`. On timeout, abort or any failure after the handle
+ * exists, the system is terminated and closed (as hcsshim does), so nothing leaks.
+ */
+export async function createContainer(id: string, config: ContainerConfig, opts: OperationOptions = {}): Promise<Container> {
+  const operation = 'hcs::CreateComputeSystem';
+  validateId(id);
+  const document = encodeContainerConfig(config);
+  const timeoutMs = timeoutFor('SystemCreate', opts.timeoutMs);
+  if (opts.signal?.aborted) throw abortErrorFor(opts.signal, operation);
+  const rt = runtime();
+
+  let abandoned = false;
+  let expectation: Expectation | undefined;
+  const work = (async (): Promise<Container> => {
+    const startedAt = performance.now();
+    const res = await rt.api.createComputeSystem(id, document);
+    const hr = res.hr >>> 0;
+    trace.call(operation, identityOf(id), hr, startedAt);
+    const handle = res.value;
+    if (failed(hr) && hr !== HRESULT.OPERATION_PENDING) {
+      if (handle !== 0n) await rt.api.closeComputeSystem(handle).catch(() => 0);
+      throw hcsErrorFromHresult(hr, { operation, id, result: res.result });
+    }
+    let reg: RegisteredHandle;
+    try {
+      // The completion may be delivered while the registration call is still returning (HCS queues it until a
+      // callback exists): arm the wait on the new entry before registering (design.md rule 4).
+      reg = await RegisteredHandle.open(rt.registry, { kind: 'system', id }, systemHandleOps(rt.api, handle), (entry) => {
+        if (hr === HRESULT.OPERATION_PENDING) expectation = entry.expect(NotificationType.SystemCreateCompleted, operation);
+      });
+    } catch (err) {
+      await discard(rt, handle, undefined);
+      throw err;
+    }
+    const container = attachContainer(rt, id, handle, reg);
+    try {
+      if (abandoned) throw new Error('abandoned');
+      if (expectation) {
+        const outcome = await expectation.promise;
+        if (failed(outcome.status)) throw hcsErrorFromHresult(outcome.status, { operation, id, result: outcome.data });
+      }
+    } catch (err) {
+      await discard(rt, handle, container);
+      throw err;
+    }
+    if (abandoned) {
+      await discard(rt, handle, container);
+      throw new Error('abandoned');
+    }
+    return container;
+  })();
+  return raceWait(work, {
+    operation,
+    id,
+    timeoutMs,
+    signal: opts.signal,
+    onGiveUp: (reason) => {
+      // Our caller has gone: whatever the create still does, finish by terminating and closing the system.
+      abandoned = true;
+      expectation?.cancel(reason);
+    },
+  });
+}
+
+/** Opens an existing compute system by id (`HcsOpenComputeSystem`) and registers for its notifications. */
+export async function openContainer(id: string): Promise<Container> {
+  const operation = 'hcs::OpenComputeSystem';
+  validateId(id);
+  const rt = runtime();
+  const startedAt = performance.now();
+  const res = await rt.api.openComputeSystem(id);
+  const hr = res.hr >>> 0;
+  trace.call(operation, identityOf(id), hr, startedAt);
+  if (failed(hr)) {
+    if (res.value !== 0n) await rt.api.closeComputeSystem(res.value).catch(() => 0);
+    throw hcsErrorFromHresult(hr, { operation, id, result: res.result });
+  }
+  let reg: RegisteredHandle;
+  try {
+    reg = await RegisteredHandle.open(rt.registry, { kind: 'system', id }, systemHandleOps(rt.api, res.value));
+  } catch (err) {
+    await rt.api.closeComputeSystem(res.value).catch(() => 0);
+    throw err;
+  }
+  return attachContainer(rt, id, res.value, reg);
+}

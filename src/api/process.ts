@@ -1,0 +1,354 @@
+import { EventEmitter } from 'node:events';
+import { finished } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { type SignalProcessRequest, decodeProcessStatus, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
+import { HRESULT, type HcsError, hcsErrorFromHresult } from '../errors';
+import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
+import { type InvokeTarget, failed, invoke } from '../core/invoke';
+import type { NotificationOutcome } from '../core/notification-registry';
+import { RegisteredHandle } from '../core/registered-handle';
+import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
+import { watchUnclosed } from '../core/unclosed-handles';
+import { raceWait } from '../core/wait';
+import type { HcsProcessHandle, HcsSystemHandle, ProcessInformation } from '../ffi/types';
+import { type WaitOptions, processHandleOps } from './handle-ops';
+import type { Runtime } from './runtime';
+
+const internal = Symbol('Process.internal');
+
+/** HRESULTs meaning "the process is already gone": kill and signal treat them as done. */
+const ALREADY_STOPPED = new Set<number>([
+  HRESULT.ALREADY_STOPPED,
+  HRESULT.SYSTEM_ALREADY_STOPPED,
+  HRESULT.PROCESS_ALREADY_STOPPED,
+  HRESULT.ELEMENT_NOT_FOUND,
+]);
+
+/** How a process ended: its exit code (`-1` when unknown) and the error that made it unknown, if any. */
+interface ExitInfo {
+  code: number;
+  error?: HcsError;
+}
+
+function rawHandles(info: ProcessInformation): RawStdioHandles {
+  return { stdin: info.stdInput, stdout: info.stdOutput, stderr: info.stdError };
+}
+
+/**
+ * A process in a compute system (hcsshim's legacy `Process`). Emits `'exit'` exactly once with the exit code.
+ *
+ * Exit code rules: taken from the ProcessExited notification's ProcessStatus data, else from
+ * `HcsGetProcessProperties`; `-1` with {@link Process.exitError} set when HCS reports a failed wait
+ * (`LastWaitResult` non-zero, a failure status) or the status cannot be read — never a made-up 0.
+ */
+export class Process extends EventEmitter {
+  /** The process id in the compute system. */
+  readonly pid: number;
+  /** The id of the compute system the process runs in. */
+  readonly containerId: string;
+  readonly #rt: Runtime;
+  readonly #handle: HcsProcessHandle;
+  readonly #reg: RegisteredHandle;
+  readonly #closed = { value: false };
+  #cachedStdio: RawStdioHandles | undefined;
+  readonly #streams = new Set<Readable | Writable>();
+  #stdin: Writable | null = null;
+  #stdinClosed = false;
+  #exit: ExitInfo | undefined;
+  readonly #exitSettled: Promise<ExitInfo>;
+  #settleExit!: (info: ExitInfo) => void;
+
+  /** @internal use {@link Container.createProcess} or {@link Container.openProcess}. */
+  constructor(
+    token: typeof internal,
+    rt: Runtime,
+    containerId: string,
+    pid: number,
+    handle: HcsProcessHandle,
+    reg: RegisteredHandle,
+    stdio: RawStdioHandles | undefined,
+  ) {
+    if (token !== internal) throw new TypeError('Process cannot be constructed directly: use Container.createProcess()');
+    super();
+    this.pid = pid;
+    this.containerId = containerId;
+    this.#rt = rt;
+    this.#handle = handle;
+    this.#reg = reg;
+    this.#cachedStdio = stdio;
+    this.#exitSettled = new Promise<ExitInfo>((resolve) => (this.#settleExit = resolve));
+    // WeakRef: see Container. The exit code is computed without `this` so that an unclosed Process can be collected.
+    const self = new WeakRef(this);
+    const who = { id: containerId, pid };
+    reg.entry.exited().then(
+      async (outcome) => {
+        const info = await exitInfoFrom(rt, reg, handle, who, outcome);
+        const proc = self.deref();
+        if (proc) proc.#recordExit(info);
+      },
+      () => {},
+    );
+    watchUnclosed(this, { kind: 'Process', id: containerId, pid, closed: this.#closed });
+  }
+
+  #recordExit(info: ExitInfo): void {
+    if (this.#exit) return;
+    this.#exit = info;
+    this.#settleExit(info);
+    this.emit('exit', info.code);
+  }
+
+  get #target(): InvokeTarget {
+    return { lifecycle: this.#reg.lifecycle, entry: this.#reg.entry, id: this.containerId, pid: this.pid };
+  }
+
+  /** Whether the exit has been observed. */
+  get exited(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /** Why the exit code is `-1`, when HCS reported a failed wait or the status could not be read. */
+  get exitError(): HcsError | undefined {
+    return this.#exit?.error;
+  }
+
+  /**
+   * Terminates the process (`HcsTerminateProcess`). Resolves once delivered, and also when the process has
+   * already exited or HCS says it is already stopped; the exit itself is observed through {@link Process.wait}.
+   */
+  async kill(): Promise<void> {
+    const operation = 'hcs::Process::Kill';
+    this.#reg.lifecycle.ensureOpen(operation);
+    if (this.#exit || this.#reg.entry.exitOutcome) return;
+    await invoke(this.#target, operation, () => this.#rt.api.terminateProcess(this.#handle), {
+      tolerate: (hr) => ALREADY_STOPPED.has(hr),
+    });
+  }
+
+  /**
+   * Sends a signal (`HcsSignalProcess`): `{ Signal: 'CtrlC' }` etc. for Windows, a number for Linux guests.
+   * Validated before anything is sent. Resolves also when the process has already exited.
+   */
+  async signal(options: SignalProcessRequest): Promise<void> {
+    const operation = 'hcs::Process::Signal';
+    const document = encodeSignalRequest(options);
+    this.#reg.lifecycle.ensureOpen(operation);
+    if (this.#exit) return;
+    await invoke(this.#target, operation, () => this.#rt.api.signalProcess(this.#handle, document), {
+      tolerate: (hr) => ALREADY_STOPPED.has(hr),
+    });
+  }
+
+  /**
+   * Resolves with the exit code once the process has exited, any number of times. Rejects with
+   * `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute goes away,
+   * or an `AbortError` from `opts.signal`.
+   */
+  async wait(opts: WaitOptions = {}): Promise<number> {
+    return this.#wait('hcs::Process::Wait', { signal: opts.signal });
+  }
+
+  /** Like {@link Process.wait} with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
+  async waitTimeout(ms: number): Promise<number> {
+    return this.#wait('hcs::Process::WaitTimeout', { timeoutMs: ms });
+  }
+
+  async #wait(operation: string, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<number> {
+    if (this.#exit) return this.#exit.code;
+    if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.containerId, pid: this.pid });
+    // The entry's exit promise rejects on close/disconnect; the settled promise resolves once the code is known.
+    const failure = this.#reg.entry.exited().then(() => new Promise<never>(() => {}));
+    const info = await raceWait(Promise.race([this.#exitSettled, failure]), { operation, id: this.containerId, pid: this.pid, ...opts });
+    return info.code;
+  }
+
+  /**
+   * The exit code. Before the exit, asks HCS (`HcsGetProcessProperties`) and rejects with
+   * `ERR_HCS_INVALID_PROCESS_STATE` if the process is still running.
+   */
+  async exitCode(): Promise<number> {
+    const operation = 'hcs::Process::ExitCode';
+    if (this.#exit) return this.#exit.code;
+    const status = await this.#status(operation);
+    if (!status.Exited) throw invalidProcessStateError(operation, { id: this.containerId, pid: this.pid });
+    this.#recordExit(exitInfoFromStatus(status, { id: this.containerId, pid: this.pid }));
+    return this.#exit!.code;
+  }
+
+  async #status(operation: string): Promise<ReturnType<typeof decodeProcessStatus>> {
+    const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessProperties(this.#handle));
+    if (res.value === null) throw unexpectedValueError(operation, { id: this.containerId, pid: this.pid }, 'no process status');
+    return decodeProcessStatus(res.value);
+  }
+
+  /** Resizes the process's console (`HcsModifyProcess` ConsoleSize); only meaningful with `EmulateConsole`. */
+  async resizeConsole(width: number, height: number): Promise<void> {
+    const document = encodeProcessModifyRequest({ Operation: 'ConsoleSize', ConsoleSize: { Height: height, Width: width } });
+    await invoke(this.#target, 'hcs::Process::ResizeConsole', () => this.#rt.api.modifyProcess(this.#handle, document));
+  }
+
+  /**
+   * The process's stdio as Node streams (`null` for pipes not requested). The first call returns the pipes from
+   * `HcsCreateProcess`; later calls (and every call on an opened process) get fresh handles from
+   * `HcsGetProcessInfo`. All output arrives before `'end'`, which may come after the `'exit'` event.
+   * {@link Process.close} destroys every stream handed out.
+   */
+  async stdio(): Promise<ProcessStdio> {
+    const operation = 'hcs::Process::Stdio';
+    this.#reg.lifecycle.ensureOpen(operation);
+    let raw = this.#cachedStdio;
+    this.#cachedStdio = undefined;
+    if (!raw) {
+      const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessInfo(this.#handle));
+      raw = rawHandles(res.value);
+    }
+    const stdio = this.#rt.openStdio(raw);
+    for (const stream of [stdio.stdin, stdio.stdout, stdio.stderr]) {
+      if (!stream) continue;
+      this.#streams.add(stream);
+      stream.once('close', () => this.#streams.delete(stream));
+    }
+    if (stdio.stdin) {
+      this.#stdin = stdio.stdin;
+      if (this.#stdinClosed) stdio.stdin.end();
+    }
+    return stdio;
+  }
+
+  /**
+   * Closes the process's stdin: ends our stdin stream (after buffered data is written) and, while the process is
+   * still running, asks HCS to close its end (`HcsModifyProcess` CloseHandle StdIn). Idempotent, and safe after the
+   * exit or after close (then it does nothing).
+   */
+  async closeStdin(): Promise<void> {
+    const operation = 'hcs::Process::CloseStdin';
+    if (this.#stdinClosed || this.#reg.lifecycle.state !== 'open') return;
+    this.#stdinClosed = true;
+    const stdin = this.#stdin;
+    if (stdin && !stdin.destroyed) {
+      stdin.end();
+      // Let buffered input reach the pipe before HCS closes its end, but not past the exit.
+      await Promise.race([new Promise<void>((resolve) => finished(stdin, () => resolve())), this.#exitSettled]);
+    }
+    if (this.#exit || this.#reg.lifecycle.state !== 'open') return;
+    const document = encodeProcessModifyRequest({ Operation: 'CloseHandle', CloseHandle: { Handle: 'StdIn' } });
+    try {
+      await invoke(this.#target, operation, () => this.#rt.api.modifyProcess(this.#handle, document), {
+        tolerate: (hr) => ALREADY_STOPPED.has(hr),
+      });
+    } catch (err) {
+      // The process may exit (or the handle close) while the request is in flight: nothing left to close then.
+      if (this.#exit || this.#reg.entry.exitOutcome || this.#reg.lifecycle.state !== 'open') return;
+      throw err;
+    }
+  }
+
+  /**
+   * Closes the process handle: waits for in-flight calls, unregisters, `HcsCloseProcess`, rejects pending waits
+   * with `ERR_HCS_ALREADY_CLOSED`, then destroys the stdio streams handed out and closes handles never handed out.
+   * Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#closed.value = true;
+    try {
+      await this.#reg.close();
+    } finally {
+      const cached = this.#cachedStdio;
+      this.#cachedStdio = undefined;
+      if (cached) {
+        try {
+          const s = this.#rt.openStdio(cached);
+          for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
+        } catch {
+          // best effort: the handles are released with the process otherwise
+        }
+      }
+      for (const stream of this.#streams) stream.destroy();
+      this.#streams.clear();
+    }
+  }
+
+  /** Same as {@link Process.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function exitInfoFromStatus(status: ReturnType<typeof decodeProcessStatus>, who: { id: string; pid: number }): ExitInfo {
+  if (status.LastWaitResult !== 0) {
+    // hcsshim PR #70/#489: a failed wait must not read as success.
+    return { code: -1, error: hcsErrorFromHresult(status.LastWaitResult >>> 0, { operation: 'hcs::Process::Wait', ...who }) };
+  }
+  return { code: status.ExitCode };
+}
+
+/** Works out the exit code after ProcessExited: from its data, else from `HcsGetProcessProperties`. */
+async function exitInfoFrom(
+  rt: Runtime,
+  reg: RegisteredHandle,
+  handle: HcsProcessHandle,
+  who: { id: string; pid: number },
+  outcome: NotificationOutcome,
+): Promise<ExitInfo> {
+  const operation = 'hcs::Process::Wait';
+  if (failed(outcome.status)) return { code: -1, error: hcsErrorFromHresult(outcome.status, { operation, ...who, result: outcome.data }) };
+  try {
+    if (outcome.data && outcome.data.trim() !== '') {
+      const status = decodeProcessStatus(outcome.data);
+      if (status.Exited) return exitInfoFromStatus(status, who);
+    }
+  } catch {
+    // not a ProcessStatus document: ask HCS instead
+  }
+  try {
+    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
+    if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };
+    const status = decodeProcessStatus(res.value);
+    if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
+    return exitInfoFromStatus(status, who);
+  } catch (err) {
+    const error = err as HcsError;
+    return { code: -1, error };
+  }
+}
+
+async function attach(
+  rt: Runtime,
+  containerId: string,
+  pid: number,
+  handle: HcsProcessHandle,
+  stdio: RawStdioHandles | undefined,
+): Promise<Process> {
+  let reg: RegisteredHandle;
+  try {
+    reg = await RegisteredHandle.open(rt.registry, { kind: 'process', id: containerId, pid }, processHandleOps(rt.api, handle));
+  } catch (err) {
+    await rt.api.closeProcess(handle).catch(() => 0);
+    if (stdio) {
+      try {
+        const s = rt.openStdio(stdio);
+        for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
+      } catch {
+        // best effort
+      }
+    }
+    throw err;
+  }
+  return new Process(internal, rt, containerId, pid, handle, reg, stdio);
+}
+
+/** @internal `HcsCreateProcess` on a system handle, then callback registration. */
+export async function createProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, document: string): Promise<Process> {
+  const res = await invoke(target, 'hcs::System::CreateProcess', () => rt.api.createProcess(system, document));
+  const { process: handle, info } = res.value;
+  return attach(rt, target.id!, info.processId, handle, rawHandles(info));
+}
+
+/** @internal `HcsOpenProcess` on a system handle, then callback registration. */
+export async function openProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, pid: number): Promise<Process> {
+  const res = await invoke(target, 'hcs::System::OpenProcess', () => rt.api.openProcess(system, pid));
+  const proc = await attach(rt, target.id!, pid, res.value, undefined);
+  // An opened process may have exited long before; its ProcessExited went to another handle's callback (if any).
+  await proc.exitCode().catch(() => undefined);
+  return proc;
+}
