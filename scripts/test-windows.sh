@@ -10,7 +10,8 @@
 #     node_modules without touching package.json or package-lock.json.
 # Then builds dist/ and the DLL on the Linux side and runs jest with `node.exe`. Windows Node dies with EBADF when
 # its stdin/stdout/stderr is a Linux pipe, so its output goes to files that are printed afterwards; jest's exit code
-# is the script's. HCS_WINDOWS_LANE_SKIP_BUILD=1 skips the builds (local iteration); extra arguments go to jest.
+# is the script's. HCS_WINDOWS_LANE_SKIP_BUILD=1 skips the builds (local iteration); arguments replace the default test paths
+# (and may carry jest options).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -153,11 +154,13 @@ fi
 # 6. jest under Windows Node. Suites are picked up by folder, so new integration tests run here automatically.
 #    --runInBand: one Windows process (each node.exe start costs 0.3-0.7 s under Wine, and 2 cores are shared);
 #    --no-watchman: there is no watchman for Windows; the transform cache lives in .cache so warm runs reuse it.
-step "jest under windows node (test/unit, test/integration, test/windows)"
+jest_args=("$@")
+if [ "${#jest_args[@]}" = 0 ]; then jest_args=(test/unit test/integration test/windows); fi
+step "jest under windows node (${jest_args[*]})"
 set +e
 timeout --kill-after=10 "$JEST_TIMEOUT_S" "$WINE" "$node_exe" node_modules/jest/bin/jest.js \
   --runInBand --ci --no-watchman --cacheDirectory "$(to_windows_path "$cache/jest-win")" \
-  "$@" test/unit test/integration test/windows \
+  "${jest_args[@]}" \
   </dev/null >"$out/stdout.log" 2>"$out/stderr.log"
 code=$?
 set -e

@@ -1,0 +1,114 @@
+import { loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
+import type { OverlappedPipeIo, PipeIoResult } from '../../src/ffi/windows-pipe-types';
+import { describeIf, onWindows } from '../support/lanes';
+import { closeHandle, createPipePair, isOpenHandle } from './support/pipes';
+
+const reason = 'overlapped kernel32 pipe I/O exists only on Windows (Windows lane)';
+
+function read(io: OverlappedPipeIo, handle: bigint, size = 4096): Promise<PipeIoResult> {
+  return new Promise((resolve) => io.read(handle, size, resolve));
+}
+
+function write(io: OverlappedPipeIo, handle: bigint, data: Uint8Array): Promise<PipeIoResult> {
+  return new Promise((resolve) => io.write(handle, data, resolve));
+}
+
+function expectIdle(io: OverlappedPipeIo): void {
+  const s = io.stats();
+  expect({ pending: s.pending, waits: s.waits, events: s.events, buffers: s.buffers }).toEqual({
+    pending: 0,
+    waits: 0,
+    events: 0,
+    buffers: 0,
+  });
+}
+
+describeIf(onWindows, reason)('overlapped pipe I/O primitive (kernel32)', () => {
+  let io: OverlappedPipeIo;
+  beforeAll(() => {
+    io = loadOverlappedPipeIo();
+  });
+
+  it('reads what the other end wrote, completing a pending ReadFile through the thread-pool wait', async () => {
+    const pipe = createPipePair('in');
+    const pending = read(io, pipe.ours);
+    expect(io.stats().pending).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    const written = await write(io, pipe.peer, Buffer.from('hello pipe'));
+    expect(written).toMatchObject({ status: 'ok', bytes: 10 });
+    const result = await pending;
+    expect(result.status).toBe('ok');
+    expect(result.data?.toString()).toBe('hello pipe');
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+    expectIdle(io);
+  });
+
+  it('reports ERROR_BROKEN_PIPE as end of stream once the writer closes, after the buffered data', async () => {
+    const pipe = createPipePair('in');
+    await write(io, pipe.peer, Buffer.from('last words'));
+    closeHandle(pipe.peer);
+    const first = await read(io, pipe.ours);
+    expect(first.data?.toString()).toBe('last words');
+    const second = await read(io, pipe.ours);
+    expect(second).toMatchObject({ status: 'eof', code: 109, data: null });
+    io.closeHandle(pipe.ours);
+    expectIdle(io);
+  });
+
+  it('ends a cancelled pending read with ERROR_OPERATION_ABORTED and frees its memory only then', async () => {
+    const pipe = createPipePair('in');
+    const request = io.read(pipe.ours, 4096, () => {});
+    const done = new Promise<PipeIoResult>((resolve) => {
+      // Re-issue with a capturing callback: the first request is cancelled through its own token below.
+      io.cancel(request);
+      const again = io.read(pipe.ours, 4096, resolve);
+      setTimeout(() => io.cancel(again), 30);
+    });
+    const result = await done;
+    expect(result).toMatchObject({ status: 'aborted', code: 995 });
+    await new Promise((r) => setImmediate(r));
+    expectIdle(io);
+    expect(request.pending).toBe(false);
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+  });
+
+  it('treats a zero-byte write as no data rather than end of stream', async () => {
+    const pipe = createPipePair('in');
+    await write(io, pipe.peer, new Uint8Array(0));
+    await write(io, pipe.peer, Buffer.from('after'));
+    let result = await read(io, pipe.ours);
+    if (result.status === 'ok' && result.bytes === 0) result = await read(io, pipe.ours);
+    expect(result.status).toBe('ok');
+    expect(result.data?.toString()).toBe('after');
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+    expectIdle(io);
+  });
+
+  it('reports a write to a pipe whose reader has gone as an error, not as success', async () => {
+    const pipe = createPipePair('out');
+    closeHandle(pipe.peer);
+    const result = await write(io, pipe.ours, Buffer.from('nobody listens'));
+    expect(result.status).toBe('error');
+    expect([109, 232, 233]).toContain(result.code);
+    io.closeHandle(pipe.ours);
+    expect(isOpenHandle(pipe.ours)).toBe(false);
+    expectIdle(io);
+  });
+
+  it('fails a read on an invalid handle asynchronously with the Win32 error', async () => {
+    let sync = true;
+    const result = await new Promise<PipeIoResult>((resolve) => {
+      io.read(0x7ff0n, 16, (r) => {
+        expect(sync).toBe(false);
+        resolve(r);
+      });
+      sync = false;
+    });
+    expect(result.status).toBe('error');
+    expect(result.code).toBe(6);
+    expectIdle(io);
+  });
+});
