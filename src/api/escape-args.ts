@@ -1,0 +1,49 @@
+// Quote one argument the way Go's `windows.EscapeArg` does (reference hcs-legacy-api.md section 8), which is what
+// hcsshim and moby use to build a legacy `CommandLine`. The output parses back to the same argument under the
+// Microsoft C runtime / CommandLineToArgvW rules: backslashes are literal except in a run that ends at a `"`.
+function escapeArg(arg: string): string {
+  if (arg.length === 0) return '""';
+  if (!/["\\ \t]/.test(arg)) return arg;
+  const quote = /[ \t]/.test(arg);
+  let out = '';
+  let backslashes = 0;
+  for (const ch of arg) {
+    if (ch === '\\') {
+      backslashes++;
+      out += ch;
+    } else if (ch === '"') {
+      // The run of backslashes before a quote is doubled so it stays literal, then the quote itself is escaped.
+      out += '\\'.repeat(backslashes) + '\\"';
+      backslashes = 0;
+    } else {
+      backslashes = 0;
+      out += ch;
+    }
+  }
+  if (!quote) return out;
+  // A trailing run would otherwise escape the closing quote.
+  return `"${out}${'\\'.repeat(backslashes)}"`;
+}
+
+/**
+ * Builds a Windows command line from an argument vector, with hcsshim's rules (Go `windows.EscapeArg` on each
+ * argument, joined with single spaces). Use it for `ProcessConfig.CommandLine`; a Windows program's C runtime (or
+ * `CommandLineToArgvW`) splits the result back into exactly `args`.
+ *
+ * - an empty argument becomes `""`;
+ * - an argument without `"`, `\`, space or tab is unchanged (backslashes alone never change anything);
+ * - an argument is wrapped in double quotes only if it holds a space or a tab;
+ * - each `"` becomes `\"`, and backslashes right before a `"` (or before the closing quote) are doubled.
+ *
+ * @example
+ * ```ts
+ * escapeArgs(['cmd.exe', '/c', 'echo hello']);   // 'cmd.exe /c "echo hello"'
+ * escapeArgs(['C:\\Program Files\\x.exe']);       // '"C:\\Program Files\\x.exe"'
+ * escapeArgs(['C:\\my dir\\']);                   // '"C:\\my dir\\\\"'
+ * escapeArgs(['say "hi"']);                       // '"say \\"hi\\""'
+ * escapeArgs(['a"b', '']);                        // 'a\\"b ""'
+ * ```
+ */
+export function escapeArgs(args: readonly string[]): string {
+  return args.map(escapeArg).join(' ');
+}
