@@ -1,0 +1,50 @@
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const repoRoot = join(__dirname, '..', '..', '..');
+/** The built CLI entry point (package.json `bin.hcs`). */
+export const cliMain = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+/** The CLI test fixtures. */
+export const fixtures = join(repoRoot, 'test', 'fixtures', 'cli');
+
+/**
+ * Makes sure dist/ holds the built CLI. The jest global setup normally builds it; when a single test file runs
+ * without it, build here. Not on Windows: the Windows lane runs jest under Windows Node in Wine, where the native
+ * tsc cannot run, and dist/ was built on the Linux side beforehand.
+ */
+export function ensureBuilt(): void {
+  if (existsSync(cliMain) || process.platform === 'win32') return;
+  const tsc = join(repoRoot, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'pipe' });
+  } catch {
+    // Type errors elsewhere in the tree still emit JavaScript; the existence check below is what matters.
+  }
+  if (!existsSync(cliMain)) throw new Error(`building dist failed: ${cliMain} is missing`);
+}
+
+/** What one run of the CLI produced. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/src/cli/main.js ...args` as a real subprocess, from the fixtures folder unless `cwd` is given. */
+export function hcs(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliRun {
+  const result = spawnSync(process.execPath, [cliMain, ...args], {
+    cwd: options.cwd ?? fixtures,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Output lines without the trailing empty one; CRLF-tolerant. */
+export function lines(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => line !== '');
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, fixtures, hcs, lines } from './cli-harness';
+
+beforeAll(ensureBuilt, 120_000);
+
+describe('hcs validate', () => {
+  it('exits 0 and says ok for valid files, inferring each type', () => {
+    const run = hcs(['validate', 'valid-container.json', 'valid-process.json', 'valid-query.json']);
+    expect(run.status).toBe(0);
+    expect(lines(run.stdout)).toEqual([
+      'valid-container.json: ok (ContainerConfig)',
+      'valid-process.json: ok (ProcessConfig)',
+      'valid-query.json: ok (ComputeSystemQuery)',
+    ]);
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 1 and prints each problem as "file: path: message"', () => {
+    const run = hcs(['validate', 'invalid-process.json']);
+    expect(run.status).toBe(1);
+    const out = lines(run.stdout);
+    expect(out).toHaveLength(3);
+    expect(out).toContain('invalid-process.json: Commandline: unknown key; did you mean "CommandLine"?');
+    expect(out).toContain('invalid-process.json: ConsoleSize[1]: must be at most 65535');
+    expect(out.every((line) => /^invalid-process\.json: [^:]+: .+/.test(line))).toBe(true);
+  });
+
+  it('exits 1 when any of several files is invalid, still reporting the valid ones', () => {
+    const run = hcs(['validate', 'valid-process.json', 'invalid-process.json']);
+    expect(run.status).toBe(1);
+    expect(lines(run.stdout)[0]).toBe('valid-process.json: ok (ProcessConfig)');
+  });
+
+  it('exits 2 for invalid JSON and reports line and column', () => {
+    const run = hcs(['validate', 'broken.json']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('broken.json: line 3, column 11: invalid JSON: unexpected character "x"');
+  });
+
+  it('exits 2 for an unreadable file, naming it once', () => {
+    const run = hcs(['validate', 'no-such-file.json']);
+    expect(run.status).toBe(2);
+    expect(lines(run.stderr)).toEqual(['no-such-file.json: cannot read: ENOENT: no such file or directory']);
+  });
+
+  it('exits 2 for a directory', () => {
+    const run = hcs(['validate', '.']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^\.: cannot read: /);
+  });
+
+  it('prefers exit 2 over 1 when one file is invalid and another unreadable', () => {
+    expect(hcs(['validate', 'invalid-process.json', 'no-such-file.json']).status).toBe(2);
+  });
+
+  it('exits 2 when the type cannot be inferred, and validates with --type', () => {
+    const unknown = hcs(['validate', 'unknown-type.json']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown-type.json: cannot tell the document type from its keys; pass --type');
+    for (const args of [['--type', 'process'], ['--type=process'], ['-t', 'ProcessConfig']]) {
+      const typed = hcs(['validate', ...args, 'unknown-type.json']);
+      expect(typed.status).toBe(1);
+      expect(typed.stdout).toContain('unknown-type.json: Foo: unknown key');
+    }
+  });
+
+  it('checks a valid document against a forced wrong type', () => {
+    const run = hcs(['validate', '--type', 'query', 'valid-process.json']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('valid-process.json: CommandLine: unknown key');
+  });
+
+  it('accepts a UTF-8 byte order mark and CRLF line ends', () => {
+    const run = hcs(['validate', 'bom-crlf-process.json']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('bom-crlf-process.json: ok (ProcessConfig)\n');
+  });
+
+  it('ignores a top-level $schema key', () => {
+    expect(readFileSync(join(fixtures, 'valid-container.json'), 'utf8')).toContain('"$schema"');
+    expect(hcs(['validate', 'valid-container.json']).status).toBe(0);
+  });
+
+  it('reads standard input for -', () => {
+    const ok = hcs(['validate', '-'], { input: '{"CommandLine":"cmd","EmulateConsole":true}' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('<stdin>: ok (ProcessConfig)\n');
+    const bad = hcs(['validate', '--type', 'signal', '-'], { input: '{"Signal":"CtrlZ"}' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^<stdin>: Signal: /);
+  });
+
+  it('reports the position of invalid JSON on standard input, and empty input', () => {
+    const run = hcs(['validate', '-'], { input: '{\n"Ids": [1,]\n}' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('<stdin>: line 2, column 11: invalid JSON');
+    const empty = hcs(['validate', '-'], { input: '' });
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('<stdin>: line 1, column 1: invalid JSON: unexpected end of input');
+  });
+
+  it('reads standard input once when - is given twice', () => {
+    const run = hcs(['validate', '-', '-'], { input: '{"Ids":["a"]}' });
+    expect(run.status).toBe(0);
+    expect(lines(run.stdout)).toEqual(['<stdin>: ok (ComputeSystemQuery)', '<stdin>: ok (ComputeSystemQuery)']);
+  });
+
+  it('treats arguments after -- as files', () => {
+    const run = hcs(['validate', '--', '--json']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--json: cannot read');
+  });
+
+  it('never prints secret values (environment values, credentials)', () => {
+    for (const file of ['secret-process.json', 'secret-container.json']) {
+      for (const extra of [[], ['--json']]) {
+        const run = hcs(['validate', ...extra, file]);
+        expect(run.status).toBe(1);
+        expect(run.stdout + run.stderr).not.toContain('hunter2');
+      }
+    }
+  });
+});
+
+describe('hcs validate --json', () => {
+  interface Report {
+    files: {
+      file: string;
+      type: string | null;
+      valid: boolean;
+      issues: { path: string; message: string }[];
+      error?: { message: string; line?: number; column?: number };
+    }[];
+  }
+
+  it('prints one JSON document with a report per file', () => {
+    const run = hcs(['validate', '--json', 'valid-process.json', 'invalid-process.json']);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.files).toHaveLength(2);
+    expect(report.files[0]).toMatchObject({ file: 'valid-process.json', type: 'process', valid: true, issues: [] });
+    expect(report.files[1]).toMatchObject({ file: 'invalid-process.json', type: 'process', valid: false });
+    expect(report.files[1]!.issues).toContainEqual({
+      path: 'Commandline',
+      message: 'unknown key; did you mean "CommandLine"?',
+    });
+    expect(run.stderr).toBe('');
+  });
+
+  it('reports unreadable and non-JSON files inside the document, with the position, and exits 2', () => {
+    const run = hcs(['validate', 'broken.json', 'missing.json', '--json']);
+    expect(run.status).toBe(2);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.files[0]).toMatchObject({ file: 'broken.json', type: null, valid: false });
+    expect(report.files[0]!.error).toMatchObject({ line: 3, column: 11 });
+    expect(report.files[1]!.error?.message).toMatch(/^cannot read: ENOENT/);
+  });
+
+  it('names standard input "-"', () => {
+    const run = hcs(['validate', '--json', '-'], { input: '{"PropertyTypes":["Statistics"]}' });
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).files[0]).toMatchObject({ file: '-', type: 'property-query', valid: true });
+  });
+});
