@@ -1,0 +1,267 @@
+import {
+  codeForHresult,
+  formatHresult,
+  HcsError,
+  hcsErrorFromHresult,
+  HRESULT,
+  hresultName,
+  isAccessIsDenied,
+  isAlreadyClosed,
+  isAlreadyStopped,
+  isHcsError,
+  isNotExist,
+  isNotSupported,
+  isOperationInvalidState,
+  isPending,
+  isTimeout,
+  parseResultDocument,
+  win32FromHresult,
+} from '../../src/errors';
+
+describe('codeForHresult maps both HCS families to one code', () => {
+  it.each([
+    [0xc037010e, 'ERR_HCS_NOT_FOUND'],
+    [0x8037010e, 'ERR_HCS_NOT_FOUND'],
+    [0x80070490, 'ERR_HCS_NOT_FOUND'],
+    [0xc0370110, 'ERR_HCS_ALREADY_STOPPED'],
+    [0x80370110, 'ERR_HCS_ALREADY_STOPPED'],
+    [0x8037011f, 'ERR_HCS_ALREADY_STOPPED'],
+    [0xc0370106, 'ERR_HCS_UNEXPECTED_EXIT'],
+    [0x80370106, 'ERR_HCS_UNEXPECTED_EXIT'],
+    [0xc0370109, 'ERR_HCS_TIMEOUT'],
+    [0x80370109, 'ERR_HCS_TIMEOUT'],
+    [0x800706ba, 'ERR_HCS_SERVICE_DISCONNECT'],
+    [0xc037010d, 'ERR_HCS_CALL'],
+    [0x80004005, 'ERR_HCS_CALL'],
+    [0x12345678, 'ERR_HCS_CALL'],
+  ])('0x%s -> %s', (hr, code) => {
+    expect(codeForHresult(hr)).toBe(code);
+  });
+
+  it('accepts the signed form koffi returns', () => {
+    expect(codeForHresult(0x80370109 | 0)).toBe('ERR_HCS_TIMEOUT');
+    expect(codeForHresult(-2143878903)).toBe('ERR_HCS_TIMEOUT');
+  });
+});
+
+describe('hresultName', () => {
+  it('names both families the same', () => {
+    expect(hresultName(0xc0370109)).toBe('HCS_E_CONNECTION_TIMEOUT');
+    expect(hresultName(0x80370109)).toBe('HCS_E_CONNECTION_TIMEOUT');
+    expect(hresultName(0xc0370110)).toBe('HCS_E_SYSTEM_ALREADY_STOPPED');
+    expect(hresultName(0x8037011f)).toBe('HCS_E_PROCESS_ALREADY_STOPPED');
+  });
+  it('names the legacy pending value and Win32 codes in facility 7', () => {
+    expect(hresultName(HRESULT.OPERATION_PENDING)).toBe('HCS_E_OPERATION_PENDING');
+    expect(hresultName(0x80070490)).toBe('ERROR_NOT_FOUND');
+    expect(hresultName(0x8007007f)).toBe('ERROR_PROC_NOT_FOUND');
+    expect(hresultName(0x800706ba)).toBe('RPC_S_SERVER_UNAVAILABLE');
+  });
+  it('is undefined for unknown values', () => {
+    expect(hresultName(0x12345678)).toBeUndefined();
+    expect(hresultName(0xc03701ff)).toBeUndefined();
+  });
+});
+
+describe('win32FromHresult (reference 1.4)', () => {
+  it('strips facility-7 HRESULTs to the Win32 code whatever the severity bits', () => {
+    expect(win32FromHresult(0x80070490)).toBe(0x490);
+    expect(win32FromHresult(0x8007000d)).toBe(0xd);
+    expect(win32FromHresult(0xc0070005)).toBe(0x5);
+    expect(win32FromHresult(-2147023728 /* 0x80070490 signed */)).toBe(0x490);
+  });
+  it('keeps other HRESULTs whole and unsigned', () => {
+    expect(win32FromHresult(0xc0370103)).toBe(0xc0370103);
+    expect(win32FromHresult(0x80370110)).toBe(0x80370110);
+    expect(win32FromHresult(0x80004005)).toBe(0x80004005);
+  });
+});
+
+describe('HcsError messages', () => {
+  it('reads "<operation> <id>:<pid>: <description> (HRESULT 0x... NAME)"', () => {
+    const e = hcsErrorFromHresult(0xc0370109, { operation: 'HcsStartComputeSystem', id: 'c1', pid: 7 });
+    expect(e.message).toBe(
+      'HcsStartComputeSystem c1:7: timed out connecting to the compute system (HRESULT 0xC0370109 HCS_E_CONNECTION_TIMEOUT)',
+    );
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('HcsError');
+    expect(e.code).toBe('ERR_HCS_TIMEOUT');
+    expect(e.hresult).toBe(0xc0370109);
+    expect(e.hresultName).toBe('HCS_E_CONNECTION_TIMEOUT');
+    expect(e.operation).toBe('HcsStartComputeSystem');
+    expect(e.id).toBe('c1');
+    expect(e.pid).toBe(7);
+  });
+
+  it('stores the HRESULT unsigned even when given signed', () => {
+    const e = hcsErrorFromHresult(-2143878903, { operation: 'op' });
+    expect(e.hresult).toBe(0x80370109);
+    expect(e.message).toContain('0x80370109 HCS_E_CONNECTION_TIMEOUT');
+  });
+
+  it('prints an unknown HRESULT without a name', () => {
+    const e = hcsErrorFromHresult(0x80ab0001, { operation: 'op', id: 'x' });
+    expect(e.message).toBe('op x: the HCS call failed (HRESULT 0x80AB0001)');
+    expect(e.hresultName).toBeUndefined();
+  });
+
+  it('attaches ErrorMessage and one line per ErrorEvent from the result document', () => {
+    const result = JSON.stringify({
+      Error: -2147024883,
+      ErrorMessage: 'The data is invalid.',
+      ErrorEvents: [
+        { Message: 'first', Provider: '{guid}', EventId: 12, Flags: 1, Source: 'vmcompute', StackTrace: 'st', Data: [1] },
+        { Message: 'second' },
+        'not an event',
+      ],
+    });
+    const e = hcsErrorFromHresult(0x8007000d, { operation: 'HcsCreateComputeSystem', id: 'c2', result });
+    expect(e.events).toEqual([
+      { Message: 'first', Provider: '{guid}', EventId: 12, Flags: 1, Source: 'vmcompute', StackTrace: 'st' },
+      { Message: 'second' },
+    ]);
+    expect(e.message.split('\n')).toEqual([
+      'HcsCreateComputeSystem c2: the request is invalid or unsupported (HRESULT 0x8007000D ERROR_INVALID_DATA)',
+      '  detail: The data is invalid.',
+      '  event: first [Provider {guid}, EventId 12, Source vmcompute]',
+      '  event: second',
+    ]);
+    expect(e.errorMessage).toBe('The data is invalid.');
+  });
+
+  it.each([null, undefined, '', 'not json', '[1,2]', '{"ErrorEvents":"x"}', 'null'])(
+    'tolerates a bad result document %j',
+    (result) => {
+      const e = hcsErrorFromHresult(0xc037010e, { operation: 'op', result });
+      expect(e.events).toEqual([]);
+      expect(e.code).toBe('ERR_HCS_NOT_FOUND');
+    },
+  );
+
+  it('keeps the cause', () => {
+    const cause = new Error('inner');
+    expect(hcsErrorFromHresult(0x80004005, { operation: 'op', cause }).cause).toBe(cause);
+  });
+
+  it('uses an explicit message as the first line verbatim and still appends HRESULT and events', () => {
+    const e = new HcsError({
+      code: 'ERR_HCS_CALL',
+      message: 'container c encountered an error during Start',
+      hresult: 0x80004005,
+      events: [{ Message: 'm' }],
+    });
+    expect(e.message).toBe('container c encountered an error during Start (HRESULT 0x80004005 E_FAIL)\n  event: m');
+  });
+
+  it('describes code-only errors by their code', () => {
+    const e = new HcsError({ code: 'ERR_HCS_ALREADY_CLOSED', operation: 'Container.start', id: 'abc' });
+    expect(e.message).toBe('Container.start abc: the handle has already been closed');
+    expect(e.hresult).toBeUndefined();
+    expect(e.events).toEqual([]);
+  });
+
+  it('never shows credentials or environment values that HCS echoes back', () => {
+    const result = JSON.stringify({
+      ErrorMessage: 'bad config {"Credentials":"s3cret-token","Environment":{"PASSWORD":"hunter2"}}',
+      ErrorEvents: [{ Message: 'echo {"Credentials": "s3cret-token", "x": 1}' }, { Message: '"environment":{"API_KEY":"hunter2"}' }],
+    });
+    const e = hcsErrorFromHresult(0xc037010d, { operation: 'HcsCreateComputeSystem', id: 'c', result });
+    const everything = `${e.message}\n${e.errorMessage}\n${e.stack}`;
+    expect(everything).not.toContain('s3cret-token');
+    expect(everything).not.toContain('hunter2');
+    expect(e.message).toContain('<redacted>');
+  });
+
+  it('formatHresult prints 8 upper-case hex digits', () => {
+    expect(formatHresult(0x5)).toBe('0x00000005');
+    expect(formatHresult(-1)).toBe('0xFFFFFFFF');
+  });
+});
+
+describe('parseResultDocument', () => {
+  it('ignores wrongly typed event fields', () => {
+    expect(parseResultDocument('{"ErrorEvents":[{"Message":5,"EventId":"x","Source":"s"}]}').events).toEqual([{ Source: 's' }]);
+  });
+});
+
+describe('isHcsError', () => {
+  it('is true for HcsError and for a structurally identical error from another copy of the module', () => {
+    expect(isHcsError(new HcsError({ code: 'ERR_HCS_CALL' }))).toBe(true);
+    const foreign = Object.assign(new Error('x'), { name: 'HcsError', code: 'ERR_HCS_TIMEOUT' });
+    expect(isHcsError(foreign)).toBe(true);
+  });
+  it('is false for other values', () => {
+    expect(isHcsError(new Error('x'))).toBe(false);
+    expect(isHcsError({ name: 'HcsError', code: 'ERR_HCS_CALL' })).toBe(false);
+    expect(isHcsError(Object.assign(new Error('x'), { name: 'HcsError', code: 'EPERM' }))).toBe(false);
+    expect(isHcsError(null)).toBe(false);
+  });
+});
+
+describe('predicates (hcsshim HEAD semantics, both families)', () => {
+  const err = (hr: number) => hcsErrorFromHresult(hr, { operation: 'op' });
+  type Case = [string, (e: unknown) => boolean, unknown[], unknown[]];
+  const cases: Case[] = [
+    [
+      'isNotExist',
+      isNotExist,
+      [err(0xc037010e), err(0x8037010e), err(0x80070490), { hresult: 0x490 }, 0xc037010e, new HcsError({ code: 'ERR_HCS_NOT_FOUND' })],
+      [err(0xc0370110), err(0x8007007f), { hresult: 0x7f }, new Error('x'), null, undefined, 'ERR_HCS_NOT_FOUND'],
+    ],
+    [
+      'isAlreadyStopped',
+      isAlreadyStopped,
+      [err(0xc0370110), err(0x80370110), err(0x8037011f), err(0xc037011f), err(0x80070490), { code: 'ERR_HCS_ALREADY_STOPPED' }],
+      [err(0xc037010e), err(0xc0370105), {}, 42],
+    ],
+    [
+      'isPending',
+      isPending,
+      [{ hresult: 0xc0370103 }, { hresult: 0xc0370103 | 0 }, { hresult: 0x80370117 }, 0xc0370103],
+      [err(0x80370103), err(0xc0370109), { hresult: 'x' }],
+    ],
+    [
+      'isTimeout',
+      isTimeout,
+      [err(0xc0370109), err(0x80370109), new HcsError({ code: 'ERR_HCS_TIMEOUT' }), Object.assign(new Error('t'), { code: 'ETIMEDOUT' })],
+      [err(0xc037010e), new HcsError({ code: 'ERR_HCS_CALL' }), new Error('timeout')],
+    ],
+    [
+      'isAlreadyClosed',
+      isAlreadyClosed,
+      [new HcsError({ code: 'ERR_HCS_ALREADY_CLOSED' }), { code: 'ERR_HCS_ALREADY_CLOSED' }],
+      [err(0x80070006), new HcsError({ code: 'ERR_HCS_CALL' })],
+    ],
+    [
+      'isNotSupported',
+      isNotSupported,
+      [err(0xc037010d), err(0x8037010d), err(0x8007000d), err(0x80070032), err(0xc037010b), err(0x8037010b), { hresult: 0xd }],
+      [err(0xc0370105), err(0x80004005)],
+    ],
+    [
+      'isOperationInvalidState',
+      isOperationInvalidState,
+      [err(0xc0370105), err(0x80370105)],
+      [err(0xc0370106), err(0x80070005)],
+    ],
+    ['isAccessIsDenied', isAccessIsDenied, [err(0x80070005), { hresult: 5 }], [err(0x8007000d), err(0xc037010e)]],
+  ];
+
+  describe.each(cases)('%s', (_name, predicate, yes, no) => {
+    it.each(yes.map((v) => [v]))('is true for %p', (value) => expect(predicate(value)).toBe(true));
+    it.each(no.map((v) => [v]))('is false for %p', (value) => expect(predicate(value)).toBe(false));
+  });
+
+  it('looks through the cause chain, as hcsshim unwraps its wrapper errors', () => {
+    const inner = err(0xc037010e);
+    const outer = new Error('wrapped', { cause: inner });
+    expect(isNotExist(outer)).toBe(true);
+    expect(isTimeout(outer)).toBe(false);
+  });
+
+  it('does not loop forever on a cyclic cause chain', () => {
+    const a: { cause?: unknown } = {};
+    a.cause = a;
+    expect(isNotExist(a)).toBe(false);
+  });
+});
