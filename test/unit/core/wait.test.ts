@@ -1,0 +1,114 @@
+import { KeepAlive } from '../../../src/core/keep-alive';
+import { raceWait } from '../../../src/core/wait';
+import { timeoutFor } from '../../../src/core/timeouts';
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}
+
+describe('raceWait', () => {
+  it('holds the keep-alive while waiting and drops it afterwards', async () => {
+    const keepAlive = new KeepAlive();
+    let resolve!: (v: number) => void;
+    const p = raceWait(new Promise<number>((r) => (resolve = r)), { operation: 'op', keepAlive });
+    expect(keepAlive.count).toBe(1);
+    expect(keepAlive.active).toBe(true);
+    resolve(7);
+    await expect(p).resolves.toBe(7);
+    expect(keepAlive.count).toBe(0);
+    expect(keepAlive.active).toBe(false);
+  });
+
+  it('rejects with ERR_HCS_TIMEOUT, releases the keep-alive and calls onGiveUp', async () => {
+    const keepAlive = new KeepAlive();
+    const gaveUp = jest.fn();
+    const p = raceWait(never(), { operation: 'hcs::System::Wait', id: 'c1', timeoutMs: 10, keepAlive, onGiveUp: gaveUp });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT', operation: 'hcs::System::Wait', id: 'c1' });
+    expect(gaveUp).toHaveBeenCalledTimes(1);
+    expect(keepAlive.count).toBe(0);
+  });
+
+  it('clears its timer when the work wins', async () => {
+    const spy = jest.spyOn(global, 'clearTimeout');
+    await raceWait(Promise.resolve(1), { operation: 'op', timeoutMs: 60_000, keepAlive: new KeepAlive() });
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('rejects with an AbortError carrying signal.reason, and removes its listener', async () => {
+    const ac = new AbortController();
+    const keepAlive = new KeepAlive();
+    const add = jest.spyOn(ac.signal, 'addEventListener');
+    const remove = jest.spyOn(ac.signal, 'removeEventListener');
+    const p = raceWait(never(), { operation: 'op', signal: ac.signal, keepAlive });
+    const reason = new Error('stop');
+    ac.abort(reason);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError', cause: reason });
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(remove).toHaveBeenCalledTimes(1);
+    expect(keepAlive.count).toBe(0);
+  });
+
+  it('rejects at once for an already-aborted signal without holding the keep-alive', async () => {
+    const keepAlive = new KeepAlive();
+    const ac = new AbortController();
+    ac.abort('why');
+    await expect(raceWait(never(), { operation: 'op', signal: ac.signal, keepAlive })).rejects.toMatchObject({ name: 'AbortError', cause: 'why' });
+    expect(keepAlive.count).toBe(0);
+  });
+
+  it('a late rejection of the work after a timeout is not an unhandled rejection', async () => {
+    let reject!: (e: unknown) => void;
+    const work = new Promise<never>((_, r) => (reject = r));
+    await expect(raceWait(work, { operation: 'op', timeoutMs: 1, keepAlive: new KeepAlive() })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    reject(new Error('late'));
+    await new Promise((r) => setImmediate(r));
+    process.off('unhandledRejection', unhandled);
+    expect(unhandled).not.toHaveBeenCalled();
+  });
+});
+
+describe('KeepAlive', () => {
+  it('counts holders; releasing twice counts once', () => {
+    const k = new KeepAlive();
+    const r1 = k.acquire();
+    const r2 = k.acquire();
+    expect(k.count).toBe(2);
+    r1();
+    r1();
+    expect(k.count).toBe(1);
+    expect(k.active).toBe(true);
+    r2();
+    expect(k.count).toBe(0);
+    expect(k.active).toBe(false);
+  });
+});
+
+describe('timeoutFor', () => {
+  const env = process.env.HCSSHIM_TIMEOUT_SYSTEMSTART;
+  afterEach(() => {
+    if (env === undefined) delete process.env.HCSSHIM_TIMEOUT_SYSTEMSTART;
+    else process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = env;
+  });
+
+  it('defaults to 4 minutes', () => {
+    delete process.env.HCSSHIM_TIMEOUT_SYSTEMSTART;
+    expect(timeoutFor('SystemStart')).toBe(240_000);
+  });
+
+  it('reads HCSSHIM_TIMEOUT_<OP> in seconds and ignores invalid values', () => {
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '7';
+    expect(timeoutFor('SystemStart')).toBe(7000);
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '-3';
+    expect(timeoutFor('SystemStart')).toBe(240_000);
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = 'soon';
+    expect(timeoutFor('SystemStart')).toBe(240_000);
+  });
+
+  it('lets timeoutMs win over the environment', () => {
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '7';
+    expect(timeoutFor('SystemStart', 50)).toBe(50);
+  });
+});
