@@ -1,0 +1,80 @@
+/**
+ * Runs a command with an emulated console (a pseudo-terminal in the simulator) and connects it to this terminal:
+ * keystrokes go to the process, its output comes back, and resizing the terminal resizes the console (SIGWINCH).
+ *
+ *   npx tsx examples/interactive-exec.ts                  # an interactive shell (sh; cmd.exe on Windows)
+ *   npx tsx examples/interactive-exec.ts -- python3 -i
+ *
+ * When stdin is not a terminal (a pipe), the console is not emulated and stdin is relayed as is, then closed.
+ * The exit code is the command's.
+ */
+import { randomUUID } from 'node:crypto';
+import { finished } from 'node:stream/promises';
+import { buildSimulatorIfChosen, reportFatal, selectHcs, simulatorContainerConfig } from './lib/simulator';
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+  process.stderr.write(`${selectHcs()}\n`);
+  buildSimulatorIfChosen();
+  // Loaded only now, after the library has been chosen; require() keeps the example CommonJS like the package.
+  const hcs: typeof import('../src') = require('../src');
+  const onWindows = process.platform === 'win32';
+  const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+  const id = randomUUID();
+  await using container = await hcs.createContainer(id, simulatorContainerConfig(id, 'interactive-exec'));
+  await container.start();
+
+  const command = argv.length > 0 ? argv : onWindows ? ['cmd.exe'] : ['/bin/sh', '-i'];
+  const proc = await container.createProcess({
+    ...(onWindows ? { CommandLine: hcs.escapeArgs(command) } : { CommandArgs: command }),
+    EmulateConsole: tty,
+    CreateStdInPipe: true,
+    CreateStdOutPipe: true,
+    // With a console, stderr is part of the terminal's output stream.
+    CreateStdErrPipe: !tty,
+    ...(tty ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] as [number, number] } : {}),
+  });
+  const { stdin, stdout, stderr } = await proc.stdio();
+
+  const onResize = () => void proc.resizeConsole(process.stdout.columns, process.stdout.rows).catch(() => undefined);
+  if (tty) {
+    // Raw mode: every keystroke (Ctrl-C included) goes to the process, whose console does the line editing.
+    process.stdin.setRawMode(true);
+    process.stdout.on('resize', onResize);
+  }
+  process.stdin.on('data', (chunk) => stdin?.write(chunk));
+  // Why closeStdin() and not just stdin.end(): HCS closes the process's stdin with a CloseHandle modify request,
+  // which also reaches a process whose console holds the pipe (hcsshim's CloseStdin).
+  process.stdin.on('end', () => void proc.closeStdin().catch(() => undefined));
+  stdout?.pipe(process.stdout, { end: false });
+  stderr?.pipe(process.stderr, { end: false });
+
+  try {
+    const code = await proc.wait();
+    await Promise.all([stdout && finished(stdout), stderr && finished(stderr)]);
+    return code;
+  } finally {
+    if (tty) {
+      process.stdout.off('resize', onResize);
+      process.stdin.setRawMode(false);
+    }
+    process.stdin.pause();
+    process.stdin.removeAllListeners('data');
+    await proc.close();
+    await container.terminate();
+    await container.wait();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // stdin may still hold the loop open after the process ended.
+    process.stdin.destroy();
+  },
+  (err: unknown) => {
+    reportFatal('interactive-exec', err);
+    process.stdin.destroy();
+  },
+);

@@ -1,0 +1,152 @@
+import {
+  containerConfig,
+  newId,
+  nodeProcess,
+  settle,
+  startedContainer,
+  stopAndClose,
+  useSimulatorHygiene,
+} from '../support/integration';
+import { simStats } from '../support/sim';
+import * as api from '../../src';
+import { createContainer, HcsError, isAlreadyClosed, isTimeout, openContainer } from '../../src';
+
+const hygiene = useSimulatorHygiene();
+
+describe('Container lifecycle against the simulator', () => {
+  it('creates, starts, pauses, resumes, shuts down, waits and closes, emitting one exit event', async () => {
+    const id = newId();
+    const container = hygiene.track(await createContainer(id, containerConfig(id)));
+    expect(container.id).toBe(id);
+    const exits: unknown[] = [];
+    container.on('exit', (...args: unknown[]) => exits.push(args));
+
+    await container.start();
+    expect((await container.properties()).State).toMatch(/running/i);
+    await container.pause();
+    expect((await container.properties()).State).toMatch(/paused/i);
+    await container.resume();
+    expect((await container.properties()).State).toMatch(/running/i);
+
+    await container.shutdown();
+    await container.wait();
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toHaveLength(1);
+    await container.close();
+    expect((await simStats()).SystemHandles).toBe(0);
+  });
+
+  it('terminate ends a running system and wait resolves', async () => {
+    const container = await startedContainer(api, hygiene);
+    await container.terminate();
+    await container.wait();
+    await container.close();
+  });
+
+  it('wait() may be called any number of times, before and after the exit', async () => {
+    const container = await startedContainer(api, hygiene);
+    const early = [container.wait(), container.wait()];
+    await container.shutdown();
+    await Promise.all(early);
+    await container.wait();
+    await container.wait();
+    await container.close();
+  });
+
+  it('shutdown() and terminate() on an already stopped system resolve', async () => {
+    const container = await startedContainer(api, hygiene);
+    await container.shutdown();
+    await container.wait();
+    await expect(container.shutdown()).resolves.toBeUndefined();
+    await expect(container.terminate()).resolves.toBeUndefined();
+    await container.close();
+  });
+
+  it('waitTimeout() rejects with ERR_HCS_TIMEOUT and leaves the handle usable', async () => {
+    const container = await startedContainer(api, hygiene);
+    const started = Date.now();
+    const err = await container.waitTimeout(100).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HcsError);
+    expect((err as HcsError).code).toBe('ERR_HCS_TIMEOUT');
+    expect(isTimeout(err)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    // The handle still works, and the exit notification that now arrives late is harmless.
+    expect((await container.properties()).Id).toBe(container.id);
+    await container.shutdown();
+    await container.waitTimeout(10_000);
+    await container.close();
+  });
+
+  it('hasPendingUpdates() answers false', async () => {
+    const container = await startedContainer(api, hygiene);
+    await expect(container.hasPendingUpdates()).resolves.toBe(false);
+    await stopAndClose(container);
+  });
+
+  it('close() settles a pending wait with ERR_HCS_ALREADY_CLOSED', async () => {
+    const container = await startedContainer(api, hygiene);
+    const pending = settle(container.wait());
+    await container.close();
+    const outcome = await pending;
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect((outcome.error as HcsError).code).toBe('ERR_HCS_ALREADY_CLOSED');
+    // The system itself is still running: stop it through a second handle.
+    const again = hygiene.track(await openContainer(container.id));
+    await stopAndClose(again);
+  });
+
+  it('calls after close() reject with ERR_HCS_ALREADY_CLOSED without touching the library; double close is a no-op', async () => {
+    const container = await startedContainer(api, hygiene);
+    await container.shutdown();
+    await container.wait();
+    await container.close();
+    const before = await simStats();
+    for (const call of [
+      () => container.start(),
+      () => container.pause(),
+      () => container.statistics(),
+      () => container.properties(),
+      () => container.processList(),
+      () => container.createProcess(nodeProcess(api, '0')),
+      () => container.openProcess(1),
+      () => container.shutdown(),
+      () => container.wait(),
+    ]) {
+      const err = await call().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(HcsError);
+      expect((err as HcsError).code).toBe('ERR_HCS_ALREADY_CLOSED');
+      expect(isAlreadyClosed(err)).toBe(true);
+    }
+    await expect(container.close()).resolves.toBeUndefined();
+    await expect(container.close()).resolves.toBeUndefined();
+    expect(await simStats()).toEqual(before);
+  });
+
+  it('`await using` closes the container at the end of the block', async () => {
+    const id = newId();
+    {
+      await using container = await createContainer(id, containerConfig(id));
+      hygiene.track(container);
+      await container.start();
+      await container.terminate();
+      await container.wait();
+      expect((await simStats()).SystemHandles).toBe(1);
+    }
+    expect((await simStats()).SystemHandles).toBe(0);
+  });
+
+  it('Symbol.asyncDispose is the same idempotent close', async () => {
+    const container = await startedContainer(api, hygiene);
+    await container.terminate();
+    await container.wait();
+    await container[Symbol.asyncDispose]();
+    await container[Symbol.asyncDispose]();
+    await expect(container.statistics()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+  });
+});

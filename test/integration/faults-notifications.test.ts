@@ -1,0 +1,202 @@
+// Pain-point families 3, 4, 6 and 8 (unregister deadlocks, duplicate and unknown notifications, exit races and wrong
+// exit codes, handle lifetime), reproduced with HcsSimControl faults and injected notifications.
+import {
+  containerConfig,
+  koffiCallbacks,
+  newId,
+  nodeProcess,
+  settle,
+  sleep,
+  startedContainer,
+  stopAndClose,
+  useSimulatorHygiene,
+} from '../support/integration';
+import { simConfig, simFault, simNotify, simStats } from '../support/sim';
+import { onWindows } from '../support/lanes';
+import * as api from '../../src';
+import { createContainer, HcsError } from '../../src';
+
+const hygiene = useSimulatorHygiene();
+
+const SYSTEM_EXITED = 0x1;
+const SYSTEM_START_COMPLETED = 0x3;
+const SYSTEM_CRASH_REPORT = 0x6;
+const PROCESS_EXITED = 0x10000;
+const UNKNOWN_TYPE = 0x7777;
+
+/** Polls the simulator until no host process is alive (a process whose handle was closed before it ended). */
+async function untilNoLiveProcesses(limitMs = 10_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while ((await simStats()).LiveProcesses > 0 && Date.now() < until) await sleep(25);
+}
+
+describe('Early, duplicate and unknown notifications', () => {
+  it('a completion delivered before the call returns (early) is not lost', async () => {
+    await simFault({ Export: 'HcsCreateComputeSystem', Count: 1, Mode: 'early' });
+    const id = newId();
+    const container = hygiene.track(await createContainer(id, containerConfig(id)));
+    await simFault({ Export: 'HcsStartComputeSystem', Count: 1, Mode: 'early' });
+    await container.start();
+    await simFault({ Export: 'HcsPauseComputeSystem', Count: 1, Mode: 'early' });
+    await container.pause();
+    await container.resume();
+    await stopAndClose(container);
+  });
+
+  it('a duplicated completion does not satisfy the next operation by mistake', async () => {
+    const id = newId();
+    const container = hygiene.track(await createContainer(id, containerConfig(id)));
+    await simFault({ Export: 'HcsStartComputeSystem', Count: 1, Mode: 'duplicate' });
+    await container.start();
+    await container.pause();
+    expect((await container.properties()).State).toMatch(/paused/i);
+    await container.resume();
+    await stopAndClose(container);
+  });
+
+  it('a flood of unknown types and repeated crash reports causes no hang, error or growth', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(nodeProcess(api, "process.stdin.on('data', () => process.exit(6))")),
+    );
+    const before = koffiCallbacks();
+    for (let i = 0; i < 300; i++) {
+      await simNotify({ Id: container.id, Type: UNKNOWN_TYPE + (i % 7), Status: 0, Data: `{"n":${i}}` });
+      await simNotify({ Id: container.id, Type: SYSTEM_CRASH_REPORT, Status: 0, Data: '{}' });
+      await simNotify({ Id: container.id, Pid: proc.pid, Type: UNKNOWN_TYPE, Status: 0 });
+      // A stray StartCompleted with a failure status while nothing is starting must be ignored too.
+      if (i % 50 === 0) await simNotify({ Id: container.id, Type: SYSTEM_START_COMPLETED, Status: 0x80004005 });
+    }
+    await sleep(50);
+    expect(koffiCallbacks()).toBe(before);
+    expect((await simStats()).PendingNotifications).toBe(0);
+    // Everything still works afterwards.
+    expect((await container.properties()).Id).toBe(container.id);
+    (await proc.stdio()).stdin!.write('x');
+    await expect(proc.wait()).resolves.toBe(6);
+    await proc.close();
+    await stopAndClose(container);
+  });
+});
+
+describe('Exit races and exit codes', () => {
+  it('a system exit during start() rejects with ERR_HCS_UNEXPECTED_EXIT, and wait() then resolves', async () => {
+    const id = newId();
+    const container = hygiene.track(await createContainer(id, containerConfig(id)));
+    await simFault({ Export: 'HcsStartComputeSystem', Count: 1, Mode: 'exit-during' });
+    const outcome = await settle(container.start());
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect((outcome.error as HcsError).code).toBe('ERR_HCS_UNEXPECTED_EXIT');
+    await container.wait();
+    await container.close();
+  });
+
+  it('already-stopped HRESULTs from shutdown and terminate resolve (both families)', async () => {
+    const container = await startedContainer(api, hygiene);
+    await simFault({ Export: 'HcsShutdownComputeSystem', HResult: '0xC0370110', Count: 1, Mode: 'fail' });
+    await expect(container.shutdown()).resolves.toBeUndefined();
+    await simFault({ Export: 'HcsTerminateComputeSystem', HResult: '0x80370110', Count: 1, Mode: 'fail' });
+    await expect(container.terminate()).resolves.toBeUndefined();
+    await container.terminate();
+    await container.wait();
+    await container.close();
+  });
+
+  it('kill() racing a natural exit produces exactly one exit event', async () => {
+    const container = await startedContainer(api, hygiene);
+    const rounds = onWindows ? 3 : 12;
+    for (let i = 0; i < rounds; i++) {
+      const proc = hygiene.track(
+        await container.createProcess(nodeProcess(api, 'process.exit(3)', { CreateStdInPipe: false })),
+      );
+      let exits = 0;
+      proc.on('exit', () => exits++);
+      // Stagger the kill across the window in which the process exits by itself.
+      await sleep(i * 5);
+      const killed = settle(proc.kill());
+      const code = await proc.wait();
+      await killed;
+      expect(typeof code).toBe('number');
+      await sleep(30);
+      expect(exits).toBe(1);
+      await proc.close();
+    }
+    await stopAndClose(container);
+  });
+
+  it('a process that exits before anyone waits still resolves wait()', async () => {
+    await simConfig({ CompletionDelayMs: 0 });
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(await container.createProcess(nodeProcess(api, 'process.exit(12)', { CreateStdInPipe: false })));
+    await sleep(onWindows ? 2000 : 500);
+    await expect(proc.wait()).resolves.toBe(12);
+    await proc.close();
+    await stopAndClose(container);
+  });
+
+  it('a non-zero LastWaitResult never reads as exit code 0', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(nodeProcess(api, 'setTimeout(() => process.exit(0), 1500)', { CreateStdInPipe: false })),
+    );
+    const data = JSON.stringify({ ProcessId: proc.pid, Exited: true, ExitCode: 0, LastWaitResult: 1460 });
+    await simFault({ Export: 'HcsGetProcessProperties', Count: 1000, HResult: '0x80070005', Mode: 'fail' });
+    await simNotify({ Id: container.id, Pid: proc.pid, Type: PROCESS_EXITED, Status: 0, Data: data });
+    const waited = await settle(proc.wait());
+    if (waited.ok) expect(waited.value).toBe(-1);
+    else expect(waited.error).toBeInstanceOf(HcsError);
+    const code = await settle(proc.exitCode());
+    if (code.ok) expect(code.value).toBe(-1);
+    else expect(code.error).toBeInstanceOf(HcsError);
+    await proc.close();
+    await untilNoLiveProcesses();
+    await stopAndClose(container);
+  });
+});
+
+describe('Handle lifetime', () => {
+  it('close() racing notifications always completes', async () => {
+    const rounds = onWindows ? 3 : 10;
+    for (let i = 0; i < rounds; i++) {
+      const container = await startedContainer(api, hygiene);
+      const proc = hygiene.track(await container.createProcess(nodeProcess(api, 'process.exit(0)', { CreateStdInPipe: false })));
+      const storm = (async () => {
+        for (let n = 0; n < 20; n++) {
+          await settle(Promise.resolve(simNotify({ Id: container.id, Type: UNKNOWN_TYPE, Status: 0 })));
+        }
+      })();
+      await sleep(i * 3);
+      const closed = await Promise.race([
+        Promise.all([proc.close(), container.shutdown().then(() => container.close())]).then(() => 'closed'),
+        sleep(10_000).then(() => 'hung'),
+      ]);
+      expect(closed).toBe('closed');
+      await storm;
+      await untilNoLiveProcesses();
+    }
+  });
+
+  it('close() waits for an in-flight call on the same handle', async () => {
+    const container = await startedContainer(api, hygiene);
+    await simFault({ Export: 'HcsGetComputeSystemProperties', Count: 1, DelayMs: 500, Mode: 'hang' });
+    const inflight = settle(container.statistics());
+    await sleep(50);
+    await container.shutdown().catch(() => undefined);
+    await container.close();
+    // The close could only finish once the blocked call had returned: its outcome is already settled.
+    const raced = await Promise.race([inflight.then(() => 'settled'), Promise.resolve('pending')]);
+    expect(raced).toBe('settled');
+  });
+
+  it('many create/close cycles keep the registered callback count at its baseline', async () => {
+    for (let i = 0; i < (onWindows ? 5 : 40); i++) {
+      const id = newId();
+      const container = hygiene.track(await createContainer(id, containerConfig(id)));
+      await container.close();
+    }
+    expect(koffiCallbacks()).toBeLessThanOrEqual(1);
+    const stats = await simStats();
+    expect(stats.SystemHandles).toBe(0);
+    expect(stats.Callbacks).toBe(0);
+  });
+});

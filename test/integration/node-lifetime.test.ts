@@ -1,0 +1,93 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { simLibraryPath, simReset } from '../support/sim';
+import { nodeProcess, sleep, startedContainer, stopAndClose, useSimulatorHygiene } from '../support/integration';
+import { onWindows } from '../support/lanes';
+import * as api from '../../src';
+
+const hygiene = useSimulatorHygiene();
+
+const root = path.join(__dirname, '..', '..');
+const fixture = path.join(__dirname, 'fixtures', 'exit-when-idle.ts');
+const tsxRequire = path.join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
+
+describe('Node process lifetime', () => {
+  it('exits by itself once a program has closed every container and process', async () => {
+    const started = Date.now();
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--require', tsxRequire, fixture],
+        { cwd: root, env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() }, timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ code: child.exitCode ?? (error ? -1 : 0), stdout, stderr }),
+      );
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('done 5\n');
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 40_000);
+
+  it('stays alive while a wait is pending', async () => {
+    const child = spawn(process.execPath, ['--require', tsxRequire, fixture, '--leave-open'], {
+      cwd: root,
+      env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const until = Date.now() + 30_000;
+    while (!out.includes('waiting') && Date.now() < until && child.exitCode === null) await sleep(50);
+    expect(out).toContain('waiting');
+    // Given a second to drain its loop, the child must still be running: the pending wait holds it.
+    const first = await Promise.race([exited.then(() => 'exited'), sleep(1000).then(() => 'alive')]);
+    expect(first).toBe('alive');
+    child.kill();
+    await exited;
+    // The killed child's simulator state lives in its own process; nothing leaks into ours.
+    await simReset();
+  }, 40_000);
+});
+
+describe('Idle stdio pipes and the libuv threadpool', () => {
+  it('16 processes with idle stdout pipes do not slow fs.promises.readFile', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hcs-idle-'));
+    const file = path.join(dir, 'data.bin');
+    await writeFile(file, Buffer.alloc(256 * 1024, 1));
+    const measure = async (): Promise<number> => {
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: 32 }, () => readFile(file)));
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    await measure();
+    const baseline = Math.max(await measure(), await measure());
+
+    const container = await startedContainer(api, hygiene);
+    // Why fewer on the Windows lane: each Windows node.exe takes ~0.5 s to start under Wine; six idle pipes are
+    // still more than libuv's four pool threads, which is what this test is about.
+    const count = onWindows ? 6 : 16;
+    const procs = [];
+    for (let i = 0; i < count; i++) {
+      const proc = hygiene.track(
+        await container.createProcess(nodeProcess(api, "process.stdin.on('data', () => {}); process.stdin.on('end', () => process.exit(0));")),
+      );
+      const { stdout, stderr } = await proc.stdio();
+      stdout!.resume();
+      stderr!.resume();
+      procs.push(proc);
+    }
+    await sleep(300);
+    const loaded = Math.max(await measure(), await measure());
+    // Generous: a parked pool would make readFile wait for the pipes (i.e. forever); jitter is tolerated.
+    expect(loaded).toBeLessThan(Math.max(baseline * 10, 200));
+
+    for (const p of procs) await p.closeStdin();
+    await expect(Promise.all(procs.map((p) => p.wait()))).resolves.toEqual(procs.map(() => 0));
+    await Promise.all(procs.map((p) => p.close()));
+    await stopAndClose(container);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+});
