@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { goJsonValue, goQuote, goStringCompare, goStringMap, toGoText } from '../../../schemas/go-json';
+
+/**
+ * Reference: Go's encodeState.string (escapeHTML on), applied code point by code point. A lone UTF-16 surrogate
+ * stands for invalid UTF-8 in Go and becomes the \ufffd escape. Go of the schema1 era writes \b and \f as \u0008
+ * and \u000c.
+ */
+function referenceQuote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    if (c > 0xffff) {
+      out += String.fromCodePoint(c);
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
+    else if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+      out += '\\u' + c.toString(16).padStart(4, '0');
+    } else out += String.fromCharCode(c);
+  }
+  return out + '"';
+}
+
+const anyUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 24 });
+
+describe('goQuote', () => {
+  test.each([
+    ['plain', 'abc', '"abc"'],
+    ['HTML characters', '<a href="x">&</a>', '"\\u003ca href=\\"x\\"\\u003e\\u0026\\u003c/a\\u003e"'],
+    ['line and paragraph separators', '\u2028\u2029', '"\\u2028\\u2029"'],
+    ['\\n \\r \\t as short escapes', '\n\r\t', '"\\n\\r\\t"'],
+    ['\\b and \\f as \\u escapes, like Go before 1.22', '\b\f', '"\\u0008\\u000c"'],
+    ['other control characters with lower-case hex', '\u0001\u001b\u001f', '"\\u0001\\u001b\\u001f"'],
+    ['NUL', '\0', '"\\u0000"'],
+    ['DEL is not escaped', '\u007f', '"\u007f"'],
+    ['backslash and quote', '\\"', '"\\\\\\""'],
+    ['non-ASCII written as is', 'Käse 日本 🐳', '"Käse 日本 🐳"'],
+    ['lone high surrogate', 'a\ud800b', '"a\\ufffdb"'],
+    ['lone low surrogate', 'a\udc00b', '"a\\ufffdb"'],
+    ['high surrogate at the end', 'a\ud800', '"a\\ufffd"'],
+    ['reversed pair is two lone surrogates', '\udc00\ud800', '"\\ufffd\\ufffd"'],
+    ['U+FFFD itself stays a character', '\ufffd', '"\ufffd"'],
+  ])('%s', (_name, input, expected) => {
+    expect(goQuote(input)).toBe(expected);
+  });
+
+  test('matches the code-point reference on arbitrary UTF-16', () => {
+    fc.assert(fc.property(anyUnits, (s) => goQuote(s) === referenceQuote(s)), { numRuns: 3000 });
+  });
+
+  test('always produces JSON that parses back to the Go text of the input', () => {
+    fc.assert(fc.property(anyUnits, (s) => JSON.parse(goQuote(s)) === toGoText(s)), { numRuns: 2000 });
+  });
+
+  test('never leaves <, >, &, U+2028, U+2029 or a control character unescaped', () => {
+    fc.assert(
+      fc.property(anyUnits, (s) => !/[<>&\u2028\u2029\u0000-\u001f]/.test(goQuote(s))),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('goStringCompare (Go sorts map keys by UTF-8 bytes)', () => {
+  test('puts supplementary characters after U+E000..U+FFFF, unlike UTF-16 order', () => {
+    expect('😀' < '\uffff').toBe(true);
+    expect(goStringCompare('😀', '\uffff')).toBeGreaterThan(0);
+    expect(goStringCompare('\ue000', '😀')).toBeLessThan(0);
+  });
+
+  test('agrees with byte-wise UTF-8 comparison', () => {
+    const text = anyUnits.map(toGoText);
+    fc.assert(
+      fc.property(text, text, (a, b) => Math.sign(goStringCompare(a, b)) === Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)))),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('goStringMap', () => {
+  test('sorts keys as Go does, including integer-like keys JavaScript objects reorder', () => {
+    const env: Record<string, string> = { b: '1', '10': 'x', a: '2', '2': 'y', B: '3', '😀': 'e', '\uffff': 'f' };
+    expect(goStringMap(env)).toBe('{"10":"x","2":"y","B":"3","a":"2","b":"1","\uffff":"f","😀":"e"}');
+  });
+
+  test('escapes keys and values', () => {
+    expect(goStringMap({ '<k>': '&v' })).toBe('{"\\u003ck\\u003e":"\\u0026v"}');
+  });
+});
+
+describe('goJsonValue (free-form JSON: OCI spec, Settings)', () => {
+  test('keeps insertion order, skips undefined properties, escapes as Go', () => {
+    expect(goJsonValue({ z: 1, a: [true, null, 'x<y'], m: undefined, n: { q: -2.5e-7 } })).toBe(
+      '{"z":1,"a":[true,null,"x\\u003cy"],"n":{"q":-2.5e-7}}',
+    );
+  });
+
+  test('writes numbers as Go float64 does (1e21 boundary, negative zero)', () => {
+    expect(goJsonValue([1e20, 1e21, 0.000001, 1e-7, -0, 0.1])).toBe('[100000000000000000000,1e+21,0.000001,1e-7,-0,0.1]');
+  });
+
+  test('parses back to the same JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        expect(JSON.parse(goJsonValue(v))).toEqual(v);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
