@@ -1,8 +1,11 @@
 /**
  * The binding's error type, its stable codes, HRESULT names and hcsshim's error predicates.
  *
- * A leaf module: it imports nothing from the rest of `src/`, so every layer can use it.
+ * A leaf module: it imports nothing from the rest of `src/`, so every layer can use it. It re-exports the schema
+ * layer's validation error so that all error types are reachable from one place.
  */
+
+export { HcsValidationError, type ValidationIssue } from '../schemas/validation-error';
 
 /** The stable `code` of every {@link HcsError}. */
 export type HcsErrorCode =

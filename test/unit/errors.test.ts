@@ -1,5 +1,7 @@
+import { HcsValidationError as OriginalValidationError } from '../../schemas/validation-error';
 import {
   codeForHresult,
+  HcsValidationError,
   formatHresult,
   HcsError,
   hcsErrorFromHresult,
@@ -263,5 +265,14 @@ describe('predicates (hcsshim HEAD semantics, both families)', () => {
     const a: { cause?: unknown } = {};
     a.cause = a;
     expect(isNotExist(a)).toBe(false);
+  });
+});
+
+describe('HcsValidationError re-export', () => {
+  it('is the schema layer class, with code ERR_HCS_INVALID_CONFIG', () => {
+    expect(HcsValidationError).toBe(OriginalValidationError);
+    const e = new HcsValidationError('ProcessConfig', [{ path: 'CommandLine', message: 'expected a string' }]);
+    expect(e.code).toBe('ERR_HCS_INVALID_CONFIG');
+    expect(isHcsError(e)).toBe(false);
   });
 });
