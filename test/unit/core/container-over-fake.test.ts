@@ -1,0 +1,269 @@
+import { createContainer, openContainer } from '../../../src/api/create-container';
+import { useVmcomputeApi } from '../../../src/api/runtime';
+import { keepAlive } from '../../../src/core/keep-alive';
+import type { HcsSystemHandle } from '../../../src/ffi/types';
+import { FakeVmcompute, N, PENDING, tick } from '../../support/fake-vmcompute';
+
+const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
+
+function setup() {
+  const fake = new FakeVmcompute();
+  const rt = useVmcomputeApi(fake, () => ({ stdin: null, stdout: null, stderr: null }));
+  return { fake, rt };
+}
+
+function systemHandle(fake: FakeVmcompute): HcsSystemHandle {
+  return fake.callsOf('registerComputeSystemCallback')[0]![0] as HcsSystemHandle;
+}
+
+afterEach(() => {
+  expect(keepAlive.count).toBe(0);
+});
+
+describe('createContainer over the fake', () => {
+  it('waits for CreateCompleted, armed before registration (delivered during the register call)', async () => {
+    const { fake } = setup();
+    fake.autoComplete = false;
+    fake.once('registerComputeSystemCallback', (system, context) => {
+      // Deliver the queued completion before the registration call has returned to JS.
+      setImmediate(() => fake.notifyContext(context as number, N.Create));
+      fake.registrations.set(0xffffn, { target: system as bigint, context: context as number });
+      return { hr: 0, value: 0xffffn };
+    });
+    const c = await createContainer('c1', config);
+    expect(c.id).toBe('c1');
+    await c.close();
+    expect(fake.callsOf('unregisterComputeSystemCallback')).toEqual([[0xffffn]]);
+  });
+
+  it('rejects invalid input with HcsValidationError before touching the FFI', async () => {
+    const { fake } = setup();
+    await expect(createContainer('c1', { Bogus: 1 } as never)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG' });
+    await expect(createContainer('a\0b', config)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG' });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('maps a failed create to HcsError with the result document events', async () => {
+    const { fake } = setup();
+    fake.once('createComputeSystem', () => ({
+      hr: 0xc0370109,
+      result: JSON.stringify({ Error: -1070137079, ErrorMessage: 'timed out', ErrorEvents: [{ Message: 'vm did not answer' }] }),
+      value: 0n,
+    }));
+    const err = await createContainer('c1', config).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_HCS_TIMEOUT', hresult: 0xc0370109, hresultName: expect.any(String), id: 'c1' });
+    expect((err as { events: unknown[] }).events).toEqual([expect.objectContaining({ Message: 'vm did not answer' })]);
+    expect(fake.openHandles.size).toBe(0);
+  });
+
+  it('on a create timeout: terminates, closes, rejects ERR_HCS_TIMEOUT and leaks nothing', async () => {
+    const { fake, rt } = setup();
+    fake.autoComplete = false;
+    await expect(createContainer('c1', config, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    await tick();
+    await tick();
+    expect(fake.callsOf('terminateComputeSystem')).toHaveLength(1);
+    expect(fake.callsOf('closeComputeSystem')).toHaveLength(1);
+    expect(fake.openHandles.size).toBe(0);
+    expect(rt.registry.size).toBe(0);
+  });
+
+  it('an abort during the create call rejects promptly and cleans up once the call returns', async () => {
+    const { fake, rt } = setup();
+    const gate = fake.gate('createComputeSystem');
+    const ac = new AbortController();
+    const p = createContainer('c1', config, { signal: ac.signal });
+    await gate.entered;
+    ac.abort(new Error('user'));
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(fake.callsOf('closeComputeSystem')).toHaveLength(0);
+    gate.release();
+    for (let i = 0; i < 6; i++) await tick();
+    expect(fake.openHandles.size).toBe(0);
+    expect(rt.registry.size).toBe(0);
+  });
+
+  it('if registration fails: terminates and closes the system', async () => {
+    const { fake } = setup();
+    fake.once('registerComputeSystemCallback', () => ({ hr: 0x80070005, value: 0n }));
+    await expect(createContainer('c1', config)).rejects.toMatchObject({ code: 'ERR_HCS_CALL', hresult: 0x80070005 });
+    expect(fake.callsOf('terminateComputeSystem')).toHaveLength(1);
+    expect(fake.openHandles.size).toBe(0);
+  });
+});
+
+describe('Container over the fake', () => {
+  it('start waits for StartCompleted; a failed completion status becomes the error', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    await c.start();
+    fake.autoComplete = false;
+    const p = c.pause();
+    await tick();
+    fake.notify(systemHandle(fake), N.Pause, 0xc0370105, null);
+    await expect(p).rejects.toMatchObject({ code: 'ERR_HCS_CALL', hresult: 0xc0370105, operation: 'hcs::System::Pause' });
+    await c.close();
+  });
+
+  it('an exit during start rejects start with ERR_HCS_UNEXPECTED_EXIT', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.autoComplete = false;
+    const p = c.start();
+    await tick();
+    fake.notify(systemHandle(fake), N.SystemExited);
+    await expect(p).rejects.toMatchObject({ code: 'ERR_HCS_UNEXPECTED_EXIT' });
+    await c.close();
+  });
+
+  it('start times out with ERR_HCS_TIMEOUT; the handle stays usable and a late completion is harmless', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.autoComplete = false;
+    await expect(c.start({ timeoutMs: 10 })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    fake.notify(systemHandle(fake), N.Start);
+    await expect(c.properties()).resolves.toMatchObject({ Id: 'x' });
+    await c.close();
+  });
+
+  it('shutdown/terminate resolve on pending, on already-stopped HRESULTs and after exit', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.autoComplete = false;
+    await c.shutdown();
+    fake.once('terminateComputeSystem', () => ({ hr: 0xc0370110, result: null }));
+    await c.terminate();
+    fake.once('shutdownComputeSystem', () => ({ hr: 0x80370110, result: null }));
+    await c.shutdown();
+    fake.once('terminateComputeSystem', () => ({ hr: 0xc037010e, result: null }));
+    await c.terminate();
+    fake.notify(systemHandle(fake), N.SystemExited);
+    const before = fake.calls.length;
+    await c.terminate();
+    expect(fake.calls.length).toBe(before);
+    fake.once('shutdownComputeSystem', () => ({ hr: 0x80070005, result: null }));
+    await c.close();
+  });
+
+  it('wait() resolves any number of times, before and after the exit; one exit event', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const exits = jest.fn();
+    c.on('exit', exits);
+    const early = c.wait();
+    expect(keepAlive.count).toBe(1);
+    fake.notify(systemHandle(fake), N.SystemExited);
+    fake.notify(systemHandle(fake), N.SystemExited);
+    await early;
+    await c.wait();
+    await c.waitTimeout(1);
+    expect(exits).toHaveBeenCalledTimes(1);
+    await c.close();
+    await expect(c.wait()).resolves.toBeUndefined();
+  });
+
+  it('wait() rejects with the exit error after an abnormal exit', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.notify(systemHandle(fake), N.SystemExited, 0xc0370106);
+    await expect(c.wait()).rejects.toMatchObject({ hresult: 0xc0370106 });
+    expect(c.exitError?.hresult).toBe(0xc0370106);
+    await c.close();
+  });
+
+  it('waitTimeout rejects ERR_HCS_TIMEOUT and leaves the handle usable', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    await expect(c.waitTimeout(5)).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT', id: 'c1' });
+    expect(keepAlive.count).toBe(0);
+    fake.notify(systemHandle(fake), N.SystemExited);
+    await c.wait();
+    await c.close();
+  });
+
+  it('close settles pending waits with ERR_HCS_ALREADY_CLOSED; later calls never reach the fake', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const w = c.wait();
+    await c.close();
+    await expect(w).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    const before = fake.calls.length;
+    for (const call of [() => c.start(), () => c.shutdown(), () => c.properties(), () => c.wait(), () => c.hasPendingUpdates(), () => c.createProcess({ CommandLine: 'x' })]) {
+      await expect(call()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    }
+    expect(fake.calls.length).toBe(before);
+    await c.close();
+    expect(fake.callsOf('closeComputeSystem')).toHaveLength(1);
+    expect(fake.callsOf('unregisterComputeSystemCallback')).toHaveLength(1);
+  });
+
+  it('close waits for an in-flight call on the handle before unregistering and closing', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const gate = fake.gate('getComputeSystemProperties');
+    const props = c.properties();
+    await gate.entered;
+    const closing = c.close();
+    await tick();
+    expect(fake.callsOf('unregisterComputeSystemCallback')).toHaveLength(0);
+    gate.release();
+    await props;
+    await closing;
+    expect(fake.callsOf('closeComputeSystem')).toHaveLength(1);
+  });
+
+  it('close racing a notification completes', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const h = systemHandle(fake);
+    fake.once('unregisterComputeSystemCallback', (cb) => {
+      fake.notify(h, N.SystemExited);
+      fake.registrations.delete(cb as bigint);
+      return 0;
+    });
+    const w = c.wait();
+    await c.close();
+    await expect(w).resolves.toBeUndefined();
+  });
+
+  it('ServiceDisconnect fails a pending wait and later calls fail fast', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const w = c.wait();
+    fake.notify(systemHandle(fake), N.ServiceDisconnect);
+    await expect(w).rejects.toMatchObject({ code: 'ERR_HCS_SERVICE_DISCONNECT' });
+    const before = fake.calls.length;
+    await expect(c.start()).rejects.toMatchObject({ code: 'ERR_HCS_SERVICE_DISCONNECT' });
+    expect(fake.calls.length).toBe(before);
+    await c.close();
+  });
+
+  it('hasPendingUpdates is false without a call; properties send {} or PropertyTypes', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const before = fake.calls.length;
+    await expect(c.hasPendingUpdates()).resolves.toBe(false);
+    expect(fake.calls.length).toBe(before);
+    await c.properties();
+    await c.statistics();
+    expect(fake.callsOf('getComputeSystemProperties').map((a) => a[1])).toEqual(['{}', '{"PropertyTypes":["Statistics"]}']);
+    await c.close();
+  });
+
+  it('openContainer registers and closes cleanly', async () => {
+    const { fake, rt } = setup();
+    const c = await openContainer('c2');
+    expect(rt.registry.size).toBe(1);
+    await c.close();
+    expect(rt.registry.size).toBe(0);
+    expect(fake.openHandles.size).toBe(0);
+  });
+
+  it('PENDING from a sync-only call is success, not an error', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.once('modifyComputeSystem', () => ({ hr: PENDING, result: null }));
+    await c.modify({ ResourceType: 'Network', Settings: 'abc', RequestType: 'Add' } as never);
+    await c.close();
+  });
+});
