@@ -1,0 +1,186 @@
+import { createContainer } from '../../../src/api/create-container';
+import type { Container } from '../../../src/api/container';
+import { useVmcomputeApi } from '../../../src/api/runtime';
+import { keepAlive } from '../../../src/core/keep-alive';
+import type { HcsProcessHandle } from '../../../src/ffi/types';
+import { FakeVmcompute, N, status, tick } from '../../support/fake-vmcompute';
+
+const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
+
+async function setup(): Promise<{ fake: FakeVmcompute; c: Container }> {
+  const fake = new FakeVmcompute();
+  useVmcomputeApi(fake, () => ({ stdin: null, stdout: null, stderr: null }));
+  const c = await createContainer('c1', config);
+  return { fake, c };
+}
+
+function lastProcess(fake: FakeVmcompute): HcsProcessHandle {
+  const regs = fake.callsOf('registerProcessCallback');
+  return regs[regs.length - 1]![0] as HcsProcessHandle;
+}
+
+afterEach(() => {
+  expect(keepAlive.count).toBe(0);
+});
+
+describe('Process over the fake', () => {
+  it('takes the exit code from the ProcessExited data, without another call', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'cmd /c exit 3' });
+    const exits = jest.fn();
+    p.on('exit', exits);
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, status(3));
+    await expect(p.wait()).resolves.toBe(3);
+    await expect(p.exitCode()).resolves.toBe(3);
+    expect(fake.callsOf('getProcessProperties')).toHaveLength(0);
+    expect(exits).toHaveBeenCalledWith(3);
+    await p.close();
+    await c.close();
+  });
+
+  it('falls back to HcsGetProcessProperties when the notification has no data', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(42) }));
+    fake.notify(lastProcess(fake), N.ProcessExited);
+    await expect(p.wait()).resolves.toBe(42);
+    await p.close();
+    await c.close();
+  });
+
+  it('reports -1 and records an error when LastWaitResult is non-zero, never a false 0', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, status(0, 0x80070005 | 0));
+    await expect(p.wait()).resolves.toBe(-1);
+    expect(p.exitError).toMatchObject({ hresult: 0x80070005 });
+    await p.close();
+    await c.close();
+  });
+
+  it('reports -1 with an error when the properties query fails', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('getProcessProperties', () => ({ hr: 0x80070006, result: null, value: null }));
+    fake.notify(lastProcess(fake), N.ProcessExited);
+    await expect(p.wait()).resolves.toBe(-1);
+    expect(p.exitError).toBeDefined();
+    await p.close();
+    await c.close();
+  });
+
+  it('exitCode() before the exit rejects ERR_HCS_INVALID_PROCESS_STATE', async () => {
+    const { c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    await expect(p.exitCode()).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_PROCESS_STATE' });
+    await p.close();
+    await c.close();
+  });
+
+  it('kill racing a natural exit gives exactly one exit event; kill after exit resolves without a call', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    const exits = jest.fn();
+    p.on('exit', exits);
+    const h = lastProcess(fake);
+    fake.once('terminateProcess', () => {
+      fake.notify(h, N.ProcessExited, 0, status(0));
+      return { hr: 0x8037011f, result: null };
+    });
+    await p.kill();
+    await p.wait();
+    await tick();
+    expect(exits).toHaveBeenCalledTimes(1);
+    const before = fake.calls.length;
+    await p.kill();
+    expect(fake.calls.length).toBe(before);
+    await p.close();
+    await c.close();
+  });
+
+  it('an exit that arrives during registration (before create returns) still resolves wait()', async () => {
+    const { fake, c } = await setup();
+    fake.once('registerProcessCallback', (proc, context) => {
+      fake.registrations.set(0xabcn, { target: proc as bigint, context: context as number });
+      fake.notifyContext(context as number, N.ProcessExited, 0, status(5));
+      return { hr: 0, value: 0xabcn };
+    });
+    const p = await c.createProcess({ CommandLine: 'x' });
+    await expect(p.wait()).resolves.toBe(5);
+    await p.close();
+    await c.close();
+  });
+
+  it('closeStdin is idempotent and sends CloseHandle only while running', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true });
+    await p.closeStdin();
+    await p.closeStdin();
+    expect(fake.callsOf('modifyProcess').map((a) => a[1])).toEqual(['{"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}}']);
+    const q = await c.createProcess({ CommandLine: 'y' });
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, status(0));
+    await q.wait();
+    await q.closeStdin();
+    expect(fake.callsOf('modifyProcess')).toHaveLength(1);
+    await p.close();
+    await q.close();
+    await q.closeStdin();
+    await c.close();
+  });
+
+  it('resizeConsole sends ConsoleSize with Height and Width', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true });
+    await p.resizeConsole(120, 40);
+    expect(fake.callsOf('modifyProcess')[0]![1]).toBe('{"Operation":"ConsoleSize","ConsoleSize":{"Height":40,"Width":120}}');
+    await p.close();
+    await c.close();
+  });
+
+  it('close rejects pending waits with ERR_HCS_ALREADY_CLOSED and later calls never reach the fake', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    const w = p.wait();
+    await p.close();
+    await expect(w).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    const before = fake.calls.length;
+    await expect(p.kill()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    await expect(p.stdio()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    await expect(p.exitCode()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    expect(fake.calls.length).toBe(before);
+    await p.close();
+    expect(fake.callsOf('closeProcess')).toHaveLength(1);
+    await c.close();
+  });
+
+  it('the first stdio() uses the create handles, later ones HcsGetProcessInfo', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    await p.stdio();
+    expect(fake.callsOf('getProcessInfo')).toHaveLength(0);
+    await p.stdio();
+    expect(fake.callsOf('getProcessInfo')).toHaveLength(1);
+    await p.close();
+    await c.close();
+  });
+
+  it('openProcess picks up a process that already exited', async () => {
+    const { fake, c } = await setup();
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(9) }));
+    const p = await c.openProcess(77);
+    expect(p.pid).toBe(77);
+    await expect(p.wait()).resolves.toBe(9);
+    await p.close();
+    await c.close();
+  });
+
+  it('Container.close leaves its processes open and usable', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    await c.close();
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, status(1));
+    await expect(p.wait()).resolves.toBe(1);
+    await p.close();
+    expect(fake.openHandles.size).toBe(0);
+  });
+});
