@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itIf } from '../../support/lanes';
@@ -10,17 +10,28 @@ import { ensureBuilt, fixtures, repoRoot } from './cli-harness';
 
 const tracker = join(fixtures, 'track-koffi.js');
 let consumer: string;
+let tempDir: string | undefined;
 
 beforeAll(() => {
   ensureBuilt();
-  consumer = mkdtempSync(join(tmpdir(), 'hcsshim-ts-consumer-'));
-  mkdirSync(join(consumer, 'node_modules'));
-  // 'junction' makes a directory link without privileges on Windows; other systems ignore the type.
-  symlinkSync(repoRoot, join(consumer, 'node_modules', 'hcsshim-ts'), 'junction');
+  tempDir = mkdtempSync(join(tmpdir(), 'hcsshim-ts-consumer-'));
+  mkdirSync(join(tempDir, 'node_modules'));
+  try {
+    // 'junction' makes a directory link without privileges on Windows; other systems ignore the type.
+    symlinkSync(repoRoot, join(tempDir, 'node_modules', 'hcsshim-ts'), 'junction');
+    consumer = tempDir;
+  } catch {
+    // No links (possible under Wine): resolve by package self-reference from the repository root instead, which
+    // goes through the same "exports" map.
+    consumer = repoRoot;
+  }
 }, 120_000);
 
 afterAll(() => {
-  if (consumer) rmSync(consumer, { recursive: true, force: true });
+  if (tempDir === undefined) return;
+  // Remove the link itself first, so no recursive delete can ever walk through it into the repository.
+  if (consumer === tempDir) unlinkSync(join(tempDir, 'node_modules', 'hcsshim-ts'));
+  rmSync(tempDir, { recursive: true, force: true });
 });
 
 interface ChildResult {
