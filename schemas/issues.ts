@@ -18,17 +18,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions cost 1. */
 function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let before: number[] = [];
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
+    const row: number[] = [i];
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row.push(d);
     }
+    before = prev;
+    prev = row;
   }
   return prev[b.length]!;
 }
@@ -36,7 +39,8 @@ function editDistance(a: string, b: string): number {
 /**
  * The known key an unknown key most likely meant: an exact case-insensitive match first (Go's decoder would have
  * accepted it, HCS's strict parser would not), otherwise the nearest by case-insensitive edit distance, if close
- * enough (at most 1 edit for short keys, up to a third of the key's length for long ones).
+ * enough (at most 1 edit, a swap of neighbours included, for short keys; up to a third of the key's length for long
+ * ones).
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
