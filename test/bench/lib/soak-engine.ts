@@ -1,0 +1,198 @@
+import koffi from 'koffi';
+import { createContainer } from '../../../src/index';
+import { runtime } from '../../../src/api/runtime';
+import { simConfig, simDisconnect, simReset, simStats } from '../../support/sim';
+import { minimalContainerConfig } from './configs';
+import { memory } from './memory';
+import { Random, type SoakCounters, SoakContext } from './soak-context';
+import { injectFault, scenarios } from './soak-scenarios';
+
+/** How a soak run is shaped. */
+export interface SoakOptions {
+  /** Scenarios to run (each a few operations on one compute system). */
+  iterations: number;
+  /** Scenarios in flight at once (up to 64). */
+  concurrency: number;
+  /** Seed of the random choices; printed so a failure can be replayed. */
+  seed: number;
+  /** Timeout passed to every operation that takes one (ms). */
+  opTimeoutMs: number;
+  /** Probability of injecting a fault before a scenario. */
+  faultRate: number;
+  /** Run a ServiceDisconnect phase every this many scenarios (0 = never). */
+  disconnectEvery: number;
+  /** Progress output. */
+  log?: (line: string) => void;
+}
+
+/** The outcome of a soak run; {@link SoakReport.violations} empty means every invariant held. */
+export interface SoakReport extends SoakCounters {
+  seed: number;
+  iterations: number;
+  seconds: number;
+  unhandledRejections: number;
+  uncaughtExceptions: number;
+  finalStats: Record<string, number>;
+  registryEntries: number;
+  koffiCallbacks: { baseline: number; end: number };
+  bindingCallbacks: { baseline: number; end: number };
+  rssMB: { start: number; end: number; growth: number };
+}
+
+/** The simulator counters that must be zero once everything is closed. */
+export const leakCounters = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses'] as const;
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Service disconnect: every pending wait fails with ERR_HCS_SERVICE_DISCONNECT and later calls fail fast. */
+async function disconnectPhase(ctx: SoakContext, delayMs: number): Promise<void> {
+  const opened = [];
+  for (let i = 0; i < 2; i++) {
+    const id = ctx.newId();
+    const created = await ctx.op('create before disconnect', () => createContainer(id, minimalContainerConfig(id), { timeoutMs: ctx.opTimeoutMs }));
+    if (!created.ok) continue;
+    await ctx.op('start before disconnect', () => created.value.start({ timeoutMs: ctx.opTimeoutMs }));
+    opened.push(created.value);
+  }
+  const waits = opened.map((c) => ctx.op('wait across disconnect', () => c.wait()));
+  await simDisconnect();
+  ctx.faultEpoch++;
+  ctx.counters.faultsInjected++;
+  ctx.bump(ctx.counters.faultsByMode, 'disconnect');
+  for (const outcome of await Promise.all(waits)) {
+    if (outcome.ok) ctx.violation('a wait resolved across a service disconnect');
+    else if (outcome.code !== 'ERR_HCS_SERVICE_DISCONNECT') ctx.violation(`a wait across a disconnect rejected with ${outcome.code}`);
+  }
+  for (const c of opened) {
+    const later = await ctx.op('call after disconnect', () => c.statistics());
+    if (later.ok) ctx.violation('a call on a disconnected handle succeeded');
+  }
+  const id = ctx.newId();
+  const fresh = await ctx.op('create while disconnected', () => createContainer(id, minimalContainerConfig(id), { timeoutMs: ctx.opTimeoutMs }));
+  if (fresh.ok) {
+    ctx.violation('create succeeded while the service was disconnected');
+    opened.push(fresh.value);
+  }
+  for (const c of opened) await ctx.op('close after disconnect', () => c.close());
+  await simReset();
+  await simConfig({ CompletionDelayMs: delayMs });
+}
+
+function pickScenario(ctx: SoakContext) {
+  const total = scenarios.reduce((sum, s) => sum + s.weight, 0);
+  let roll = ctx.random.next() * total;
+  for (const s of scenarios) {
+    roll -= s.weight;
+    if (roll < 0) return s;
+  }
+  return scenarios[0]!;
+}
+
+/**
+ * Runs random scenarios (lifecycle, processes, stdio, kills, timeouts, aborts, junk notifications, close races,
+ * invalid input) with random simulator faults, `concurrency` at a time, then checks that everything was released:
+ * simulator handles, callbacks and processes at zero, the binding's registry empty, koffi's callback count at its
+ * baseline. Never throws for a broken invariant: it reports it in `violations`.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => {});
+  const ctx = new SoakContext(new Random(options.seed), options.opTimeoutMs, `soak-${options.seed}-${process.pid}`);
+  let unhandledRejections = 0;
+  let uncaughtExceptions = 0;
+  const onRejection = (reason: unknown) => {
+    unhandledRejections++;
+    ctx.violation(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`.slice(0, 300));
+  };
+  const onException = (err: Error) => {
+    uncaughtExceptions++;
+    ctx.violation(`uncaught exception: ${err.message}`.slice(0, 300));
+  };
+  process.on('unhandledRejection', onRejection);
+  process.on('uncaughtException', onException);
+  const delayMs = 1;
+  const started = Date.now();
+  try {
+    await simReset();
+    await simConfig({ CompletionDelayMs: delayMs });
+    // Warm-up without faults: loads koffi and the library and registers the one callback, so baselines are real.
+    await scenarios.find((s) => s.name === 'lifecycle')!.run(ctx);
+    await settle(50);
+    const koffiBaseline = koffi.stats().callbacks;
+    const bindingBaseline = runtime().api.registeredCallbackCount();
+    const rssStart = memory().rss;
+
+    let next = 0;
+    let active = 0;
+    let gate: Promise<void> | undefined;
+    let lastLog = Date.now();
+    const worker = async () => {
+      for (;;) {
+        while (gate) await gate;
+        const i = next++;
+        if (i >= options.iterations) return;
+        if (options.disconnectEvery > 0 && i > 0 && i % options.disconnectEvery === 0) {
+          let open!: () => void;
+          gate = new Promise<void>((resolve) => (open = resolve));
+          while (active > 0) await settle(5);
+          try {
+            await disconnectPhase(ctx, delayMs);
+          } finally {
+            gate = undefined;
+            open();
+          }
+        }
+        active++;
+        try {
+          if (ctx.random.chance(options.faultRate)) await injectFault(ctx);
+          const scenario = pickScenario(ctx);
+          ctx.bump(ctx.counters.scenarios, scenario.name);
+          await scenario.run(ctx);
+        } catch (err) {
+          ctx.violation(`scenario threw: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300));
+        } finally {
+          active--;
+        }
+        if (Date.now() - lastLog > 5000) {
+          lastLog = Date.now();
+          log(`soak: ${i + 1}/${options.iterations} scenarios, ${ctx.counters.operations} operations, ${ctx.counters.faultsInjected} faults`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(64, options.concurrency)) }, worker));
+
+    // Closing is asynchronous in the simulator too (reapers, dispatcher): give the counters a moment to reach zero.
+    let stats = (await simStats()) as unknown as Record<string, number>;
+    for (let waited = 0; waited < 10_000 && leakCounters.some((k) => stats[k] !== 0); waited += 50) {
+      await settle(50);
+      stats = (await simStats()) as unknown as Record<string, number>;
+    }
+    await settle(20);
+    for (const k of leakCounters) if (stats[k] !== 0) ctx.violation(`simulator ${k} = ${stats[k]} at the end`);
+    const registryEntries = runtime().registry.size;
+    if (registryEntries !== 0) ctx.violation(`binding registry holds ${registryEntries} entries at the end`);
+    const koffiEnd = koffi.stats().callbacks;
+    const bindingEnd = runtime().api.registeredCallbackCount();
+    if (koffiEnd !== koffiBaseline) ctx.violation(`koffi callbacks ${koffiEnd}, baseline ${koffiBaseline}`);
+    if (bindingEnd !== bindingBaseline) ctx.violation(`binding callbacks ${bindingEnd}, baseline ${bindingBaseline}`);
+    const rssEnd = memory().rss;
+    const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+    return {
+      ...ctx.counters,
+      seed: options.seed,
+      iterations: options.iterations,
+      seconds: (Date.now() - started) / 1000,
+      unhandledRejections,
+      uncaughtExceptions,
+      finalStats: stats,
+      registryEntries,
+      koffiCallbacks: { baseline: koffiBaseline, end: koffiEnd },
+      bindingCallbacks: { baseline: bindingBaseline, end: bindingEnd },
+      rssMB: { start: mb(rssStart), end: mb(rssEnd), growth: mb(rssEnd - rssStart) },
+    };
+  } finally {
+    // Late rejections (e.g. a notification after a timeout) would surface on the next turns: wait a little first.
+    await settle(50);
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
+  }
+}

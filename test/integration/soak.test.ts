@@ -1,0 +1,53 @@
+import { simLibraryPath } from '../support/sim';
+
+// Why before loading the binding: the FFI layer reads the variable when it first loads the library.
+process.env.HCS_VMCOMPUTE_DLL = simLibraryPath();
+
+import { type SoakReport, runSoak } from '../bench/lib/soak-engine';
+import { describeIf, onPosix } from '../support/lanes';
+
+// The short soak: a few hundred random scenarios with random faults, then the no-leak invariants. The full one is
+// `npm run soak` (10,000 scenarios, 64 in flight). No timing assertions: only invariants.
+describeIf(onPosix, 'the soak runs host processes through /bin/sh and /bin/cat')('short soak against the simulator', () => {
+  let report: SoakReport;
+
+  beforeAll(async () => {
+    report = await runSoak({
+      iterations: 300,
+      concurrency: 16,
+      seed: 20261129,
+      opTimeoutMs: 3000,
+      faultRate: 0.35,
+      disconnectEvery: 150,
+    });
+  }, 120_000);
+
+  it('ran every kind of scenario and injected faults', () => {
+    expect(report.operations).toBeGreaterThan(300);
+    expect(Object.keys(report.scenarios).length).toBeGreaterThanOrEqual(6);
+    expect(report.faultsInjected).toBeGreaterThan(50);
+    expect(report.faultsByMode.disconnect).toBe(1);
+  });
+
+  it('saw no unhandled rejection, no uncaught exception and no hang', () => {
+    expect(report.unhandledRejections).toBe(0);
+    expect(report.uncaughtExceptions).toBe(0);
+    expect(report.violations.filter((v) => v.includes('did not settle'))).toEqual([]);
+  });
+
+  it('every error was an HcsError or HcsValidationError with a code', () => {
+    expect(report.violations.filter((v) => v.includes('not an HcsError') || v.includes('without a code'))).toEqual([]);
+    for (const code of Object.keys(report.errorsByCode)) expect(code).toMatch(/^(ERR_HCS_[A-Z_]+|AbortError)$/);
+  });
+
+  it('released everything: zero simulator handles, callbacks and processes; koffi callbacks at baseline', () => {
+    for (const k of ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses']) expect(report.finalStats[k]).toBe(0);
+    expect(report.registryEntries).toBe(0);
+    expect(report.koffiCallbacks.end).toBe(report.koffiCallbacks.baseline);
+    expect(report.bindingCallbacks.end).toBe(report.bindingCallbacks.baseline);
+  });
+
+  it('broke no other invariant', () => {
+    expect(report.violations).toEqual([]);
+  });
+});
