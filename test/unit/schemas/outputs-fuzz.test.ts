@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import {
+  decodeContainerProperties,
+  decodeContainerPropertiesList,
+  decodeProcessStatus,
+  decodeResultDocument,
+  JsonTextError,
+  parseJsonDocument,
+} from '../../../schemas/outputs';
+import { locateJsonError } from '../../../schemas/outputs/json-text';
+
+/** Re-cases every object key at every depth (except purely numeric map keys) according to `flips`. */
+function recase(value: unknown, flips: () => boolean): unknown {
+  if (Array.isArray(value)) return value.map((v) => recase(v, flips));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      const cased = [...key].map((ch) => (flips() ? (ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase()) : ch)).join('');
+      return [cased, recase(v, flips)];
+    }),
+  );
+}
+
+const counter = fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.constant(2 ** 64));
+const text = fc.string({ maxLength: 12 });
+const propertiesDoc = fc.record(
+  {
+    Id: text,
+    State: fc.constantFrom('Created', 'Running', 'Stopped'),
+    SystemType: fc.constantFrom('Container', 'VirtualMachine'),
+    RuntimeOsType: fc.constantFrom('Windows', 'Linux'),
+    Stopped: fc.boolean(),
+    AreUpdatesPending: fc.boolean(),
+    Statistics: fc.record(
+      {
+        Timestamp: text,
+        Uptime100ns: counter,
+        Memory: fc.record({ MemoryUsageCommitBytes: counter, MemoryUsagePrivateWorkingSetBytes: counter }, { requiredKeys: [] }),
+        Network: fc.array(fc.record({ BytesSent: counter, EndpointId: text }, { requiredKeys: [] }), { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    ProcessList: fc.array(fc.record({ ProcessId: fc.nat({ max: 0xffffffff }), ImageName: text }), { maxLength: 3 }),
+    MappedVirtualDiskControllers: fc.dictionary(
+      fc.nat({ max: 63 }).map(String),
+      fc.record({
+        MappedVirtualDisks: fc.dictionary(
+          fc.nat({ max: 63 }).map(String),
+          fc.record({ HostPath: text, ReadOnly: fc.boolean(), AttachOnly: fc.boolean(), Lun: fc.nat() }, { requiredKeys: [] }),
+          { maxKeys: 3 },
+        ),
+      }),
+      { maxKeys: 2 },
+    ),
+    GuestConnectionInfo: fc.record(
+      { ProtocolVersion: fc.nat({ max: 10 }), GuestDefinedCapabilities: fc.record({ SignalProcessSupported: fc.boolean() }) },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+describe('output decoders, property tests', () => {
+  it('never throw on any JSON value, and decoding is idempotent', () => {
+    // A top-level string is taken as JSON text by decodeContainerProperties, so it is left to the text tests.
+    const value = fc.jsonValue().filter((v) => typeof v !== 'string');
+    fc.assert(
+      fc.property(value, (value) => {
+        const once = decodeContainerProperties(value);
+        const again = decodeContainerProperties(JSON.parse(JSON.stringify(once)));
+        expect(again).toEqual(once);
+        decodeProcessStatus(value);
+        decodeContainerPropertiesList(JSON.stringify(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodeResultDocument never throws on any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (input) => {
+        const doc = decodeResultDocument(input);
+        if (doc !== undefined) expect(Array.isArray(doc.ErrorEvents)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('ignore the case of keys at every level', () => {
+    fc.assert(
+      fc.property(propertiesDoc, fc.infiniteStream(fc.boolean()), (doc, stream) => {
+        const it = stream[Symbol.iterator]();
+        const flips = (): boolean => it.next().value as boolean;
+        expect(decodeContainerProperties(recase(doc, flips))).toEqual(decodeContainerProperties(doc));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keep every field of a well-typed document', () => {
+    fc.assert(
+      fc.property(propertiesDoc, (doc) => {
+        const decoded = decodeContainerProperties(doc);
+        if (doc.Id !== undefined) expect(decoded.Id).toBe(doc.Id);
+        if (doc.Statistics?.Uptime100ns !== undefined) expect(decoded.Statistics.Uptime100ns).toBe(doc.Statistics.Uptime100ns);
+        expect(decoded.ProcessList).toHaveLength(doc.ProcessList?.length ?? 0);
+        expect(Object.keys(decoded.MappedVirtualDiskControllers).sort()).toEqual(
+          Object.keys(doc.MappedVirtualDiskControllers ?? {}).sort(),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('parseJsonDocument, property tests', () => {
+  const jsonish = fc.string({ unit: fc.constantFrom(...'{}[]",:0123456789.-+eEtrufalsn \\\n\tab'.split('')), maxLength: 30 });
+  const mutated = fc
+    .tuple(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', 'x', '\\', '\u0001'))
+    .map(([json, at, insert]) => {
+      const i = json.length === 0 ? 0 : at % json.length;
+      return json.slice(0, i) + insert + json.slice(i + 1);
+    });
+
+  it('accepts exactly what JSON.parse accepts, and locates every error inside the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(jsonish, mutated, fc.json()), (candidate) => {
+        let valid = true;
+        try {
+          JSON.parse(candidate);
+        } catch {
+          valid = false;
+        }
+        if (valid) {
+          expect(parseJsonDocument(candidate)).toEqual(JSON.parse(candidate));
+          return;
+        }
+        expect(() => parseJsonDocument(candidate)).toThrow(JsonTextError);
+        const found = locateJsonError(candidate);
+        expect(found.reason).not.toBe('invalid JSON');
+        expect(found.offset).toBeGreaterThanOrEqual(0);
+        expect(found.offset).toBeLessThanOrEqual(candidate.length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
