@@ -1,0 +1,73 @@
+import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
+import { HcsValidationError as DirectImport } from '../../../schemas/validation-error';
+
+function thrown(run: () => unknown): HcsValidationError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof HcsValidationError) return err;
+    throw err;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('HcsValidationError', () => {
+  const err = thrown(() => encodeProcessConfig({ Commandline: 'x', ConsoleSize: [1, 70000] }));
+
+  test('has the documented shape', () => {
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(DirectImport);
+    expect(err.name).toBe('HcsValidationError');
+    expect(err.code).toBe('ERR_HCS_INVALID_CONFIG');
+    expect(err.document).toBe('ProcessConfig');
+    expect(err.issues).toEqual([
+      { path: 'ConsoleSize[1]', message: 'must be at most 65535' },
+      { path: 'Commandline', message: 'unknown key; did you mean "CommandLine"?' },
+    ]);
+  });
+
+  test('message: one header line, then one line per issue', () => {
+    expect(err.message).toBe(
+      'Invalid ProcessConfig (2 problems):\n  - ConsoleSize[1]: must be at most 65535\n  - Commandline: unknown key; did you mean "CommandLine"?',
+    );
+  });
+
+  test('the stack trace starts with the class name', () => {
+    expect(err.stack?.split('\n')[0]).toBe('HcsValidationError: Invalid ProcessConfig (2 problems):');
+  });
+
+  test('a single problem says "1 problem"', () => {
+    expect(thrown(() => encodeContainerConfig({})).message).toBe('Invalid ContainerConfig (1 problem):\n  - Name: is required');
+  });
+});
+
+describe('secrets never appear in errors', () => {
+  const SECRET = 'hunter2-TOPSECRET';
+
+  function everythingSaid(run: () => unknown): string {
+    const err = thrown(run);
+    return [err.message, err.stack, JSON.stringify(err), JSON.stringify(err.issues), String(err)].join('\n');
+  }
+
+  test.each([
+    ['Credentials with a NUL', () => encodeContainerConfig({ Name: 'a', Credentials: `${SECRET}\0` })],
+    ['Credentials of the wrong type', () => encodeContainerConfig({ Name: 'a', Credentials: [SECRET] })],
+    ['an Environment value with a NUL', () => encodeProcessConfig({ Environment: { TOKEN: `${SECRET}\0` } })],
+    ['an Environment value of the wrong type', () => encodeProcessConfig({ Environment: { TOKEN: { v: SECRET } } })],
+    ['an Environment value next to a bad key', () => encodeProcessConfig({ Environment: { 'A=B': SECRET } })],
+    ['an Environment value in a document with an unknown key', () => encodeProcessConfig({ Environment: { T: SECRET }, Bogus: SECRET.length })],
+    ['a bad OCI spec holding a secret', () => encodeProcessConfig({ OCISpecification: { env: [`TOKEN=${SECRET}`, Number.NaN] } })],
+  ])('%s', (_name, run) => {
+    expect(everythingSaid(run)).not.toContain(SECRET);
+  });
+
+  test('no message repeats any offending value (random strings)', () => {
+    const values = ['AAAA-unique-1', 'BBBB-unique-2', 'CCCC-unique-3'];
+    const issues = [
+      ...validateDocument('container', { Name: '', VolumePath: values[0], Layers: [{ ID: values[1], Path: '' }], ContainerType: values[2] }),
+      ...validateDocument('process', { CommandLine: 7, ConsoleSize: values }),
+    ];
+    expect(issues.length).toBeGreaterThan(4);
+    for (const issue of issues) for (const v of values) expect(issue.message).not.toContain(v);
+  });
+});
