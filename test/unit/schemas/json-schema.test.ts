@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import fc from 'fast-check';
 import { documentSchemas, validateDocument, type DocumentKind } from '../../../schemas';
 import { generateJsonSchemaFiles, jsonSchemaFor, JSON_SCHEMA_DIALECT } from '../../../src/cli/json-schema';
 
@@ -130,5 +131,35 @@ describe('JSON Schema with ajv', () => {
       expect(validateDocument(kind, doc)).toEqual([]);
       expect(compile(kind)(doc)).toBe(true);
     }
+  });
+});
+
+describe('JSON Schema and zod agree', () => {
+  it('on golden vectors with one field replaced by a random JSON value', () => {
+    const validators = new Map<DocumentKind, ReturnType<typeof compile>>();
+    const validatorFor = (kind: DocumentKind) => {
+      let v = validators.get(kind);
+      if (v === undefined) validators.set(kind, (v = compile(kind)));
+      return v;
+    };
+    fc.assert(
+      fc.property(fc.nat(vectors.length - 1), fc.nat(), fc.jsonValue({ maxDepth: 2 }), fc.boolean(), (vi, ki, value, nested) => {
+        const vector = vectors[vi]!;
+        const kind = kindOfType[vector.type]!;
+        const doc = withoutNulls(vector.wire) as Record<string, unknown>;
+        let target: Record<string, unknown> = doc;
+        if (nested) {
+          const inner = Object.values(doc).flatMap((x) =>
+            Array.isArray(x) ? x.filter((y) => typeof y === 'object' && y !== null) : typeof x === 'object' && x !== null ? [x] : [],
+          ) as Record<string, unknown>[];
+          if (inner.length > 0) target = inner[ki % inner.length]!;
+        }
+        const keys = Object.keys(target);
+        if (keys.length === 0) return;
+        target[keys[ki % keys.length]!] = value;
+        expect(validatorFor(kind)(doc)).toBe(validateDocument(kind, doc).length === 0);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
