@@ -47,28 +47,43 @@ const EXTRA_CHECKS: Partial<Record<DocumentKind, (value: unknown) => ValidationI
   process: environmentProtoCheck,
 };
 
+/** The outcome of {@link parseDocument}: zod's validated copy of the document, or the problems found. */
+export type ParsedDocument = { ok: true; data: unknown } | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * Validates a document and returns zod's validated copy of it (defaults applied) or every problem found. Never
+ * throws: an input that cannot even be inspected (a throwing getter, a revoked proxy) is reported as a problem at
+ * `(root)`. Messages never contain values from the document.
+ */
+export function parseDocument(kind: DocumentKind, value: unknown): ParsedDocument {
+  const entry = documentSchemas[kind];
+  if (entry === undefined) return { ok: false, issues: [{ path: '(root)', message: 'unknown document kind' }] };
+  try {
+    // The fast path parses without the custom error map (passing per-parse options costs more than half the
+    // throughput); only a failing document is parsed again to build the messages.
+    const fast = entry.schema.safeParse(value);
+    let issues: ValidationIssue[] = [];
+    if (!fast.success) {
+      const result = entry.schema.safeParse(value, { error: errorMap });
+      issues = result.success ? [{ path: '(root)', message: 'the document changed while it was being validated' }] : toValidationIssues(result.error.issues);
+    }
+    const extra = EXTRA_CHECKS[kind];
+    if (extra) issues = issues.concat(extra(value));
+    return issues.length === 0 ? { ok: true, data: fast.data } : { ok: false, issues };
+  } catch (err) {
+    const what = err instanceof RangeError ? 'is nested too deeply' : 'could not be read (accessing it threw an error)';
+    return { ok: false, issues: [{ path: '(root)', message: `the document ${what}` }] };
+  }
+}
+
 /**
  * Validates a document against the schema of `kind` and returns every problem found (an empty array means valid).
  * Never throws: an input that cannot even be inspected (a throwing getter, a revoked proxy) is reported as a problem
  * at `(root)`. Messages never contain values from the document.
  */
 export function validateDocument(kind: DocumentKind, value: unknown): ValidationIssue[] {
-  const entry = documentSchemas[kind];
-  if (entry === undefined) return [{ path: '(root)', message: `unknown document kind` }];
-  try {
-    // The fast path parses without the custom error map (passing per-parse options costs more than half the
-    // throughput); only a failing document is parsed again to build the messages.
-    let issues: ValidationIssue[] = [];
-    if (!entry.schema.safeParse(value).success) {
-      const result = entry.schema.safeParse(value, { error: errorMap });
-      if (!result.success) issues = toValidationIssues(result.error.issues);
-    }
-    const extra = EXTRA_CHECKS[kind];
-    return extra ? issues.concat(extra(value)) : issues;
-  } catch (err) {
-    const what = err instanceof RangeError ? 'is nested too deeply' : 'could not be read (accessing it threw an error)';
-    return [{ path: '(root)', message: `the document ${what}` }];
-  }
+  const parsed = parseDocument(kind, value);
+  return parsed.ok ? [] : parsed.issues;
 }
 
 const PROCESS_KEYS = [

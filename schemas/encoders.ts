@@ -1,4 +1,4 @@
-import { type DocumentKind, documentSchemas, validateDocument } from './documents';
+import { type DocumentKind, documentSchemas, parseDocument } from './documents';
 import type { ContainerConfig } from './container-config';
 import type { ProcessConfig } from './process-config';
 import type { ComputeSystemQuery, PropertyQuery } from './queries';
@@ -15,14 +15,15 @@ import {
 } from './wire-process';
 
 /**
- * Validates, then serialises. The writer reads the caller's value (not zod's copy): after a successful parse it
- * has exactly the validated shape, and reading it directly keeps keys zod's record parser would drop and saves a
- * deep copy. Defaults (`SystemType`) are applied by the writers, which know Go's zero values.
+ * Validates, then serialises zod's validated copy: the writer reads each value exactly once after validation (a
+ * getter or proxy cannot change it in between) and Go's zero values and defaults are applied by the writers.
+ * Free-form JSON parts (`OCISpecification`, `Settings`) are checked by a walk of their own and written from the
+ * caller's value.
  */
 function encodeWith<T>(kind: DocumentKind, value: unknown, write: (v: T) => string): string {
-  const issues = validateDocument(kind, value);
-  if (issues.length > 0) throw new HcsValidationError(documentSchemas[kind].name, issues);
-  return write(value as T);
+  const parsed = parseDocument(kind, value);
+  if (!parsed.ok) throw new HcsValidationError(documentSchemas[kind].name, parsed.issues);
+  return write(parsed.data as T);
 }
 
 /**
