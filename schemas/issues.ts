@@ -137,17 +137,26 @@ export const errorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Converts zod's issues (produced with {@link errorMap}) into `{path, message}` pairs, one per unknown key. */
+/**
+ * Converts zod's issues (produced with {@link errorMap}) into `{path, message}` pairs, one per unknown key, without
+ * repeats (`z.int().max(Number.MAX_SAFE_INTEGER)` reports the same bound twice: once for the safe-integer format,
+ * once for the explicit maximum).
+ */
 export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
   const out: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, message: string): void => {
+    const key = `${path}\n${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ path, message });
+  };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       const messages = issue.message.split(SEPARATOR);
-      issue.keys.forEach((key, i) => {
-        out.push({ path: formatPath([...issue.path, key]), message: messages[i] ?? 'unknown key' });
-      });
+      issue.keys.forEach((key, i) => add(formatPath([...issue.path, key]), messages[i] ?? 'unknown key'));
     } else {
-      out.push({ path: formatPath(issue.path), message: issue.message });
+      add(formatPath(issue.path), issue.message);
     }
   }
   return out;

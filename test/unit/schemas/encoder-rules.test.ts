@@ -81,6 +81,17 @@ describe('ContainerConfig', () => {
     expect(encodeContainerConfig({ Name: 'a', SystemType: 'VirtualMachine' })).toMatch(/^\{"SystemType":"VirtualMachine"/);
   });
 
+  test('each value is read once: a getter cannot change it between validation and encoding', () => {
+    let reads = 0;
+    const config = {
+      get Name(): string {
+        reads++;
+        return reads === 1 ? 'ok' : 'bad\0';
+      },
+    };
+    expect(encodeContainerConfig(config)).toBe('{"SystemType":"Container","Name":"ok","Layers":null,"HvPartition":false}');
+  });
+
   test('does not modify its input (frozen values encode fine)', () => {
     const config = deepFreeze({ Name: 'a', Layers: [{ ID: GUID, Path: 'p' }], HvRuntime: { ImagePath: 'x' } });
     expect(() => encodeContainerConfig(config)).not.toThrow();

@@ -82,6 +82,12 @@ describe('Go integer types', () => {
     expect(messageAt('container', container({ [key]: 10001 }), key)).toBe('must be at most 10000');
   });
 
+  test('one issue per problem (the safe-integer bound is not reported twice)', () => {
+    expect(issuesOf('container', container({ StorageSandboxSize: 2 ** 53 }))).toEqual([
+      { path: 'StorageSandboxSize', message: 'must be at most 9007199254740991' },
+    ]);
+  });
+
   test('messages name the problem without echoing the number', () => {
     expect(messageAt('container', container({ ProcessorCount: 1.5 }), 'ProcessorCount')).toBe('must be an integer (got non-integer number)');
     expect(messageAt('container', container({ ProcessorCount: 4294967296 }), 'ProcessorCount')).toBe('must be at most 4294967295');
