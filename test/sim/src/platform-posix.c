@@ -1,0 +1,472 @@
+/* POSIX implementation of the platform seam (Linux first; macOS where cheap). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform.h"
+#include "text.h"
+
+extern char **environ;
+
+void sim_mutex_lock(sim_mutex *m) { pthread_mutex_lock(m); }
+void sim_mutex_unlock(sim_mutex *m) { pthread_mutex_unlock(m); }
+
+void sim_cond_wait(sim_cond *c, sim_mutex *m, int64_t timeout_ms) {
+  if (timeout_ms < 0) {
+    pthread_cond_wait(c, m);
+    return;
+  }
+  struct timespec ts;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+  /* A monotonic deadline, so wall-clock jumps neither shorten nor stretch timed waits. */
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ts.tv_sec += (time_t)(timeout_ms / 1000);
+  ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+  pthread_cond_clockwait(c, m, CLOCK_MONOTONIC, &ts);
+#else
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ts.tv_sec += (time_t)(timeout_ms / 1000);
+  ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+  pthread_cond_timedwait(c, m, &ts);
+#endif
+}
+
+void sim_cond_broadcast(sim_cond *c) { pthread_cond_broadcast(c); }
+
+typedef struct thread_start {
+  void (*fn)(void *);
+  void *arg;
+} thread_start;
+
+static void *thread_main(void *p) {
+  thread_start ts = *(thread_start *)p;
+  free(p);
+  ts.fn(ts.arg);
+  return NULL;
+}
+
+int sim_thread_start(sim_thread *t, void (*fn)(void *), void *arg) {
+  thread_start *ts = sim_xmalloc(sizeof *ts);
+  ts->fn = fn;
+  ts->arg = arg;
+  /* Host signals (Node's) must never be handled on simulator threads. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(t, NULL, thread_main, ts);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc) free(ts);
+  return rc;
+}
+
+void sim_thread_join(sim_thread t) { pthread_join(t, NULL); }
+void sim_thread_detach(sim_thread t) { pthread_detach(t); }
+
+int64_t sim_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t sim_wall_100ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 10000000 + ts.tv_nsec / 100;
+}
+
+void sim_sleep_ms(int64_t ms) {
+  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) && errno == EINTR) {
+  }
+}
+
+void *sim_out_alloc(size_t bytes) { return malloc(bytes ? bytes : 1); }
+void sim_out_free(void *p) { free(p); }
+
+/* On Linux the library provides the allocator pair that Windows callers get from ole32. */
+__attribute__((visibility("default"))) void *CoTaskMemAlloc(size_t bytes) { return sim_out_alloc(bytes); }
+__attribute__((visibility("default"))) void CoTaskMemFree(void *p) { sim_out_free(p); }
+
+struct sim_os_proc {
+  pid_t pid; /* also the process group (and session, with a console) */
+  int master;   /* pty master, -1 without a console */
+  int out_keep; /* simulator's copies of the stdout/stderr read ends, for HcsGetProcessInfo */
+  int err_keep;
+  int want_in, want_out;
+  int reaped;
+  char argv0[256];
+  char image[256];
+};
+
+/* Moves fd to a descriptor >= 3 (0 means "no handle" to the caller), close-on-exec. */
+static int high_fd(int fd) {
+  if (fd < 0 || fd >= 3) return fd;
+  int n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  close(fd);
+  return n;
+}
+
+static int dup_high(int fd) { return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3); }
+
+static void close_if(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+static int env_key_len(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  return eq ? (int)(eq - kv) : (int)strlen(kv);
+}
+
+/* The host environment with the requested variables replacing or adding entries (HCS merges over defaults too). */
+static char **merged_env(char **extra) {
+  size_t n = 0, m = 0;
+  while (environ && environ[n]) n++;
+  while (extra && extra[m]) m++;
+  char **env = sim_xcalloc(n + m + 1, sizeof(char *));
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    int kl = env_key_len(environ[i]), replaced = 0;
+    for (size_t j = 0; j < m && !replaced; j++)
+      replaced = env_key_len(extra[j]) == kl && !strncmp(extra[j], environ[i], (size_t)kl);
+    if (!replaced) env[k++] = environ[i];
+  }
+  for (size_t j = 0; j < m; j++) env[k++] = extra[j];
+  return env;
+}
+
+static uint32_t win32_from_errno(int e, int stage) {
+  if (stage == 1) return 267; /* ERROR_DIRECTORY: the working directory is invalid */
+  switch (e) {
+    case ENOENT: case ENOTDIR: return 2; /* ERROR_FILE_NOT_FOUND */
+    case EACCES: case EPERM: return 5;   /* ERROR_ACCESS_DENIED */
+    case ENOEXEC: return 193;            /* ERROR_BAD_EXE_FORMAT */
+    case ENOMEM: return 8;
+    case EMFILE: case ENFILE: return 4;
+    default: return 31;                  /* ERROR_GEN_FAILURE */
+  }
+}
+
+/* Child side after fork: only async-signal-safe calls until exec. */
+static void child(const sim_spawn_req *req, const char *path, char **argv, char **envp, int in_r, int out_w,
+                  int err_w, const char *slave, int status_w) {
+  sigset_t none;
+  sigemptyset(&none);
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < 65; s++) sigaction(s, &dfl, NULL); /* Node ignores SIGPIPE; the child must not inherit that */
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  int stage = 0;
+  if (slave) {
+    setsid();
+    int fd = open(slave, O_RDWR);
+    if (fd < 0) goto fail;
+#ifdef TIOCSCTTY
+    ioctl(fd, TIOCSCTTY, 0);
+#endif
+    dup2(fd, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    if (fd > 2) close(fd);
+  } else {
+    setpgid(0, 0);
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(in_r >= 0 ? in_r : null_fd, 0);
+    dup2(out_w >= 0 ? out_w : null_fd, 1);
+    dup2(err_w >= 0 ? err_w : null_fd, 2);
+    if (null_fd > 2) close(null_fd);
+  }
+#ifdef SYS_close_range
+  /* Descriptors the host left inheritable (not ours: ours are close-on-exec) must not reach the child. */
+  syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
+#endif
+  if (req->working_directory && chdir(req->working_directory)) {
+    stage = 1;
+    goto fail;
+  }
+  stage = 2;
+  if (strchr(path, '/')) execve(path, argv, envp);
+  else execvpe(path, argv, envp);
+fail:;
+  int e = errno;
+  unsigned char msg[2] = {(unsigned char)stage, (unsigned char)(e > 255 ? 255 : e)};
+  ssize_t w = write(status_w, msg, 2);
+  (void)w;
+  _exit(127);
+}
+
+static const char *base_name(const char *p) {
+  const char *s = strrchr(p, '/');
+  return s ? s + 1 : p;
+}
+
+uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid_out, sim_stdio *stdio, char *why,
+                      size_t why_len) {
+  char *sh_argv[4] = {"/bin/sh", "-c", NULL, NULL};
+  char *app_argv[2] = {NULL, NULL};
+  char **argv;
+  const char *path;
+  if (req->args) {
+    argv = req->args;
+    path = req->application_name ? req->application_name : req->args[0];
+  } else if (req->command_line) {
+    sh_argv[2] = (char *)req->command_line;
+    argv = sh_argv;
+    path = "/bin/sh";
+  } else {
+    app_argv[0] = (char *)req->application_name;
+    argv = app_argv;
+    path = req->application_name;
+  }
+  int in_p[2] = {-1, -1}, out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, st_p[2] = {-1, -1}, master = -1;
+  char slave[128] = "";
+  uint32_t werr = 0;
+  if (pipe2(st_p, O_CLOEXEC)) { werr = 4; goto fail; }
+  if (req->emulate_console) {
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) || unlockpt(master) || ptsname_r(master, slave, sizeof slave)) {
+      werr = 31;
+      snprintf(why, why_len, "could not create a pseudo-terminal");
+      goto fail;
+    }
+    master = high_fd(master);
+    struct winsize ws = {(unsigned short)(req->console_height ? req->console_height : 25),
+                         (unsigned short)(req->console_width ? req->console_width : 80), 0, 0};
+    ioctl(master, TIOCSWINSZ, &ws);
+  } else {
+    if ((req->want_stdin && pipe2(in_p, O_CLOEXEC)) || (req->want_stdout && pipe2(out_p, O_CLOEXEC)) ||
+        (req->want_stderr && pipe2(err_p, O_CLOEXEC))) {
+      werr = 4;
+      snprintf(why, why_len, "could not create pipes");
+      goto fail;
+    }
+  }
+  char **envp = merged_env(req->env);
+  pid_t pid = fork();
+  if (pid == 0) child(req, path, argv, envp, in_p[0], out_p[1], err_p[1], master >= 0 ? slave : NULL, st_p[1]);
+  free(envp);
+  if (pid < 0) {
+    werr = 8;
+    snprintf(why, why_len, "fork failed");
+    goto fail;
+  }
+  if (master < 0) setpgid(pid, pid); /* also in the child: whichever runs first wins the race */
+  close_if(&st_p[1]);
+  close_if(&in_p[0]);
+  close_if(&out_p[1]);
+  close_if(&err_p[1]);
+  unsigned char msg[2];
+  ssize_t n;
+  while ((n = read(st_p[0], msg, 2)) < 0 && errno == EINTR) {
+  }
+  close_if(&st_p[0]);
+  if (n == 2) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    werr = win32_from_errno(msg[1], msg[0]);
+    snprintf(why, why_len, msg[0] == 1 ? "the working directory could not be entered" : "the program could not be started");
+    goto fail;
+  }
+  sim_os_proc *p = sim_xcalloc(1, sizeof *p);
+  p->pid = pid;
+  p->master = master;
+  p->out_keep = -1;
+  p->err_keep = -1;
+  p->want_in = req->want_stdin;
+  p->want_out = req->want_stdout;
+  snprintf(p->argv0, sizeof p->argv0, "%.200s", base_name(argv[0] ? argv[0] : path));
+  stdio->in = stdio->out = stdio->err = 0;
+  if (master >= 0) {
+    if (req->want_stdin) stdio->in = (uintptr_t)dup_high(master);
+    if (req->want_stdout) stdio->out = (uintptr_t)dup_high(master);
+  } else {
+    if (in_p[1] >= 0) stdio->in = (uintptr_t)high_fd(in_p[1]);
+    if (out_p[0] >= 0) {
+      int fd = high_fd(out_p[0]);
+      stdio->out = (uintptr_t)fd;
+      p->out_keep = dup_high(fd);
+    }
+    if (err_p[0] >= 0) {
+      int fd = high_fd(err_p[0]);
+      stdio->err = (uintptr_t)fd;
+      p->err_keep = dup_high(fd);
+    }
+  }
+  *out = p;
+  *pid_out = (uint32_t)pid;
+  return 0;
+fail:
+  close_if(&st_p[0]);
+  close_if(&st_p[1]);
+  close_if(&in_p[0]);
+  close_if(&in_p[1]);
+  close_if(&out_p[0]);
+  close_if(&out_p[1]);
+  close_if(&err_p[0]);
+  close_if(&err_p[1]);
+  close_if(&master);
+  if (!werr) werr = 31;
+  return werr;
+}
+
+void sim_os_wait(sim_os_proc *p) {
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  while (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+}
+
+int sim_os_reap(sim_os_proc *p) {
+  int status = 0;
+  pid_t r;
+  while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  p->reaped = 1;
+  return r < 0 ? -1 : status;
+}
+
+uint32_t sim_os_exit_code(int status, int killed_by_sim) {
+  if (status == -1) return 1; /* reaped by someone else: the code is lost */
+  if (WIFEXITED(status)) return (uint32_t)WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    if (killed_by_sim) return 1; /* TerminateProcess(h, 1), as HCS reports a kill */
+    if (WTERMSIG(status) == SIGINT) return 0xC000013Au; /* STATUS_CONTROL_C_EXIT */
+    return 128u + (uint32_t)WTERMSIG(status);
+  }
+  return 1;
+}
+
+static void signal_group(sim_os_proc *p, int sig) {
+  if (p->reaped) return;
+  if (kill(-p->pid, sig) < 0) kill(p->pid, sig);
+}
+
+void sim_os_kill(sim_os_proc *p) {
+  signal_group(p, SIGKILL);
+}
+
+void sim_os_term(sim_os_proc *p) { signal_group(p, SIGTERM); }
+
+uint32_t sim_os_signal(sim_os_proc *p, int sig) {
+  int s = sig;
+  switch (sig) {
+    case SIM_CTRL_C: s = SIGINT; break;
+    case SIM_CTRL_BREAK: s = SIGQUIT; break;
+    case SIM_CTRL_CLOSE: s = SIGHUP; break;
+    case SIM_CTRL_LOGOFF:
+    case SIM_CTRL_SHUTDOWN: s = SIGTERM; break;
+    default: break;
+  }
+  if (p->reaped) return 1168;
+  if (kill(-p->pid, s) < 0 && kill(p->pid, s) < 0) return errno == ESRCH ? 1168 : 87;
+  return 0;
+}
+
+void sim_os_suspend(sim_os_proc *p, int suspend) { signal_group(p, suspend ? SIGSTOP : SIGCONT); }
+
+void sim_os_resize(sim_os_proc *p, unsigned height, unsigned width) {
+  if (p->master < 0) return;
+  struct winsize ws;
+  memset(&ws, 0, sizeof ws);
+  ioctl(p->master, TIOCGWINSZ, &ws);
+  if (height) ws.ws_row = (unsigned short)height;
+  if (width) ws.ws_col = (unsigned short)width;
+  ioctl(p->master, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground process group */
+}
+
+void sim_os_close_stdio(sim_os_proc *p, int which) {
+  if (which == 0 && p->master >= 0) {
+    /* A console has no separate stdin pipe: end-of-file is the EOF character at the start of a line. */
+    const char eof[2] = {'\n', 4};
+    ssize_t w = write(p->master, eof + 1, 1);
+    (void)w;
+  } else if (which == 1) {
+    close_if(&p->out_keep);
+  } else if (which == 2) {
+    close_if(&p->err_keep);
+  }
+}
+
+void sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
+  st->in = st->out = st->err = 0;
+  if (p->master >= 0) {
+    if (p->want_in) st->in = (uintptr_t)dup_high(p->master);
+    if (p->want_out) st->out = (uintptr_t)dup_high(p->master);
+    return;
+  }
+  if (p->out_keep >= 0) st->out = (uintptr_t)dup_high(p->out_keep);
+  if (p->err_keep >= 0) st->err = (uintptr_t)dup_high(p->err_keep);
+}
+
+void sim_os_usage(sim_os_proc *p, sim_proc_usage *u) {
+  memset(u, 0, sizeof *u);
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)p->pid);
+  FILE *f = fopen(path, "re");
+  if (f) {
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    char *rp = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long ut = 0, stt = 0;
+    if (rp && sscanf(rp + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &stt) == 2) {
+      long hz = sysconf(_SC_CLK_TCK);
+      if (hz <= 0) hz = 100;
+      u->user_100ns = ut * (10000000ULL / (unsigned long long)hz);
+      u->kernel_100ns = stt * (10000000ULL / (unsigned long long)hz);
+    }
+  }
+  snprintf(path, sizeof path, "/proc/%d/statm", (int)p->pid);
+  f = fopen(path, "re");
+  if (f) {
+    unsigned long long size = 0, resident = 0, shared = 0;
+    if (fscanf(f, "%llu %llu %llu", &size, &resident, &shared) == 3) {
+      unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+      u->commit_bytes = size * page;
+      u->private_ws_bytes = (resident > shared ? resident - shared : 0) * page;
+      u->shared_ws_bytes = shared * page;
+    }
+    fclose(f);
+  }
+}
+
+const char *sim_os_image_name(sim_os_proc *p) {
+  char path[64], target[PATH_MAX];
+  snprintf(path, sizeof path, "/proc/%d/exe", (int)p->pid);
+  ssize_t n = readlink(path, target, sizeof target - 1);
+  if (n > 0) {
+    target[n] = 0;
+    snprintf(p->image, sizeof p->image, "%.200s", base_name(target));
+    return p->image;
+  }
+  return p->argv0;
+}
+
+void sim_os_close_handles(const sim_stdio *st) {
+  if (st->in) close((int)st->in);
+  if (st->out) close((int)st->out);
+  if (st->err) close((int)st->err);
+}
+
+void sim_os_release(sim_os_proc *p) {
+  close_if(&p->master);
+  close_if(&p->out_keep);
+  close_if(&p->err_keep);
+  free(p);
+}
