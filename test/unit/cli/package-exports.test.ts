@@ -108,7 +108,7 @@ describe('package exports', () => {
     const cjs = inConsumer(`console.log(JSON.stringify(require('hcsshim-ts/package.json').name))`, 'cjs');
     expect(cjs.output).toBe('hcsshim-ts');
     const esm = inConsumer(
-      `import { createRequire } from 'node:module'; const r = createRequire(process.cwd() + '/x.js');` +
+      `import { createRequire } from 'node:module'; const r = createRequire(import.meta.url);` +
         `console.log(JSON.stringify(r('hcsshim-ts/package.json').version))`,
       'esm',
     );
