@@ -43,13 +43,16 @@ export interface ContainerProperties {
 }
 
 /**
- * Decodes one `ContainerProperties` document. `value` is the parsed JSON, or JSON text (parsed first; text that is
- * not valid JSON throws a `JsonTextError` with the line and column). Any well-formed value is decoded without
+ * Decodes one `ContainerProperties` document. `value` is the parsed JSON, or JSON text (parsed first; empty text
+ * gives an all-zero result, text that is not valid JSON throws a `JsonTextError` with the line and column; so a
+ * top-level JSON string value cannot be passed pre-parsed). Any other well-formed value is decoded without
  * throwing: keys match case-insensitively, unknown keys are ignored, wrong-typed values give the zero value, and a
  * value that is not an object gives an all-zero result.
  */
 export function decodeContainerProperties(value: unknown): ContainerProperties {
-  const fields = new GoFields(typeof value === 'string' ? parseJsonDocument(value) : value);
+  let parsed = value;
+  if (typeof value === 'string') parsed = value.trim() === '' ? undefined : parseJsonDocument(value);
+  const fields = new GoFields(parsed);
   return {
     Id: fields.string('Id'),
     State: fields.string('State'),

@@ -121,7 +121,7 @@ describe('decodeContainerProperties', () => {
     expect(p).not.toHaveProperty('Extra');
   });
 
-  it.each([null, 42, 'null', '[]', true, [1, 2]])('gives an all-zero result for %p', (value) => {
+  it.each([null, 42, 'null', '[]', '', ' \n', true, [1, 2]])('gives an all-zero result for %p', (value) => {
     const p = decodeContainerProperties(value);
     expect(p.Id).toBe('');
     expect(p.ProcessList).toEqual([]);
