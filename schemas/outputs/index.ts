@@ -30,3 +30,14 @@ export {
 export { decodeProcessStatus, type ProcessStatus } from './process-status';
 export { parseHcsTimestamp, GO_ZERO_TIME } from './timestamp';
 export { parseJsonDocument, JsonTextError, type JsonErrorPosition } from './json-text';
+export {
+  ContainerPropertiesSchema,
+  StatisticsSchema,
+  ProcessListItemSchema,
+  MappedVirtualDiskInfoSchema,
+  MappedVirtualDiskControllerSchema,
+  GuestConnectionInfoSchema,
+  ProcessStatusSchema,
+  ResultDocumentSchema,
+  ErrorEventSchema,
+} from './output-schemas';
