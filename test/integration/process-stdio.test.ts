@@ -97,17 +97,34 @@ describe('Process stdio round trips', () => {
 
   it('delivers all output before end even when the exit event comes first', async () => {
     const container = await startedContainer(api, hygiene);
-    const size = 4 << 20;
-    // Writes 4 MB and exits at once: the exit notification races the data still in the pipe.
-    const script = `const b = Buffer.alloc(${size}, 0x61); process.stdout.write(b, () => process.exit(9));`;
+    // Small enough to sit in the pipe while nobody reads, so the process can exit with its output unread.
+    const size = 40 * 1024;
+    const script = `process.stdout.write(Buffer.alloc(${size}, 0x61), () => process.exit(9));`;
     const proc = hygiene.track(await container.createProcess(nodeProcess(api, script, { CreateStdInPipe: false })));
     const { stdout } = await proc.stdio();
-    // Read nothing until the process has exited, so the exit is certainly observed before the end.
     stdout!.pause();
     await expect(proc.wait()).resolves.toBe(9);
     const out = await readAll(stdout);
     expect(out.length).toBe(size);
     expect(out.every((b) => b === 0x61)).toBe(true);
+    await proc.close();
+    await stopAndClose(container);
+  });
+
+  it('loses nothing when a large write races the exit notification', async () => {
+    const container = await startedContainer(api, hygiene);
+    const size = 4 << 20;
+    const script = `process.stdout.write(Buffer.alloc(${size}, 0x62), () => process.exit(0));`;
+    const proc = hygiene.track(await container.createProcess(nodeProcess(api, script, { CreateStdInPipe: false })));
+    const { stdout } = await proc.stdio();
+    const events: string[] = [];
+    proc.once('exit', () => events.push('exit'));
+    stdout!.once('end', () => events.push('end'));
+    const out = await readAll(stdout);
+    await proc.wait();
+    expect(out.length).toBe(size);
+    expect(out.every((b) => b === 0x62)).toBe(true);
+    expect(events.sort()).toEqual(['end', 'exit']);
     await proc.close();
     await stopAndClose(container);
   });
