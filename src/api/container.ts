@@ -164,8 +164,9 @@ export class Container extends EventEmitter {
 
   /**
    * Resolves when the system has exited (SystemExited), however many times it is called, before or after the
-   * exit. Rejects with the exit error after an abnormal exit, with `ERR_HCS_ALREADY_CLOSED` if the handle is closed
-   * first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute goes away, or an `AbortError` from `opts.signal`.
+   * exit; after an abnormal exit (e.g. 0xC0370106) it resolves too and {@link Container.exitError} says why.
+   * Rejects with `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute
+   * goes away, or an `AbortError` from `opts.signal`.
    */
   async wait(opts: WaitOptions = {}): Promise<void> {
     await this.#wait('hcs::System::Wait', { signal: opts.signal });
@@ -186,8 +187,9 @@ export class Container extends EventEmitter {
       if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.id });
       outcome = await raceWait(entry.exited(), { operation, id: this.id, ...opts });
     }
-    const error = this.#exitErrorOf(outcome);
-    if (error) throw error;
+    // Why an abnormal exit still resolves: the system has exited either way, which is what wait() reports (as
+    // hcsshim's System.Wait, which keeps 0xC0370106 as the exit error, not a wait error); see exitError.
+    this.#exitError ??= this.#exitErrorOf(outcome);
   }
 
   /**

@@ -162,11 +162,14 @@ describe('Container over the fake', () => {
     await expect(c.wait()).resolves.toBeUndefined();
   });
 
-  it('wait() rejects with the exit error after an abnormal exit', async () => {
+  it('wait() resolves after an abnormal exit and exitError says why', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
+    const exits = jest.fn();
+    c.on('exit', exits);
     fake.notify(systemHandle(fake), N.SystemExited, 0xc0370106);
-    await expect(c.wait()).rejects.toMatchObject({ hresult: 0xc0370106 });
+    await expect(c.wait()).resolves.toBeUndefined();
+    expect(exits).toHaveBeenCalledWith(expect.objectContaining({ hresult: 0xc0370106 }));
     expect(c.exitError?.hresult).toBe(0xc0370106);
     await c.close();
   });
