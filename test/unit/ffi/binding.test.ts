@@ -6,7 +6,7 @@ import koffi from 'koffi';
 import { HcsError, isHcsError } from '../../../src/errors';
 import type { HcsCallbackHandle, HcsProcessHandle, HcsSystemHandle, VmcomputeApi } from '../../../src/ffi/types';
 import { createVmcomputeApi, loadVmcompute } from '../../../src/ffi/vmcompute';
-import { describeIf, onPosix } from '../../support/lanes';
+import { describeIf, itIf, onPosix, onWindows } from '../../support/lanes';
 
 // The binding against a small C library compiled here (stub-vmcompute.c), not the simulator: it pins down the FFI
 // contract (ownership of output strings, untouched outputs, UTF-16, structs, thread hops, missing exports) with a
@@ -215,6 +215,30 @@ describeIf(onPosix, 'needs a C compiler and a POSIX shared library')('the vmcomp
     const e = await rejection(createVmcomputeApi({ path: lib, coTaskMemFrom: 'same' }).closeComputeSystem(system(1n)));
     expect(e.code).toBe('ERR_HCS_UNAVAILABLE');
     expect(e.message).toContain('CoTaskMemFree');
+  });
+});
+
+describe('missing exports on Windows', () => {
+  // kernel32.dll loads everywhere and exports no Hcs* function, while CoTaskMemFree comes from ole32 on Windows:
+  // every method must reject with ERROR_PROC_NOT_FOUND naming its export, through GetProcAddress's real failure.
+  itIf(onWindows, 'Windows only: the POSIX lane covers this with the stub library')('a library without Hcs* exports makes each method reject with ERR_HCS_CALL 0x8007007F', async () => {
+    const systemRoot = process.env.SystemRoot ?? 'C:\\Windows';
+    const api = createVmcomputeApi({
+      path: path.win32.join(systemRoot, 'System32', 'kernel32.dll'),
+      coTaskMemFrom: 'ole32',
+      ole32Path: path.win32.join(systemRoot, 'System32', 'ole32.dll'),
+    });
+    for (const [name, call] of [
+      ['HcsEnumerateComputeSystems', () => api.enumerateComputeSystems('{}')],
+      ['HcsCloseComputeSystem', () => api.closeComputeSystem(system(1n))],
+      ['HcsRegisterProcessCallback', () => api.registerProcessCallback(processHandle(1n), 1)],
+      ['HNSCall', () => api.hnsCall('GET', '/', '')],
+    ] as const) {
+      const e = await rejection(call());
+      expect(e.code).toBe('ERR_HCS_CALL');
+      expect(e.hresult).toBe(0x8007007f);
+      expect(e.message).toContain(name);
+    }
   });
 });
 
