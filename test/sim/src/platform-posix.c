@@ -378,7 +378,28 @@ uint32_t sim_os_signal(sim_os_proc *p, int sig) {
   return 0;
 }
 
-void sim_os_suspend(sim_os_proc *p, int suspend) { signal_group(p, suspend ? SIGSTOP : SIGCONT); }
+/* Linux: the process state letter from /proc, or 0. */
+static char proc_state(pid_t pid) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "re");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *rp = strrchr(buf, ')');
+  return rp && rp[1] && rp[2] ? rp[2] : 0;
+}
+
+void sim_os_suspend(sim_os_proc *p, int suspend) {
+  signal_group(p, suspend ? SIGSTOP : SIGCONT);
+  /* kill() returns before the target has stopped; PauseCompleted must mean "paused", so wait (briefly) for it. */
+  for (int i = 0; suspend && !p->reaped && i < 200; i++) {
+    char st = proc_state(p->pid);
+    if (!st || st == 'T' || st == 't' || st == 'Z' || st == 'X') break;
+    sim_sleep_ms(1);
+  }
+}
 
 void sim_os_resize(sim_os_proc *p, unsigned height, unsigned width) {
   if (p->master < 0) return;

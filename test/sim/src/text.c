@@ -44,6 +44,7 @@ static void sb_grow(sb *b, size_t extra) {
   if (!n) abort();
   b->s = n;
   b->cap = cap;
+  b->s[b->len] = 0;
 }
 
 void sb_putn(sb *b, const char *s, size_t n) {

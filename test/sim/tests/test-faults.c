@@ -1,0 +1,364 @@
+/* HcsSimControl: faults, notifications, disconnect, configuration, and thread-safety under concurrent use. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tests.h"
+
+static HCS_SYSTEM_H created(const char *id, uintptr_t *ctx, HCS_CALLBACK_H *cb) {
+  HCS_SYSTEM_H h = NULL;
+  HCS_WCHAR *result = NULL;
+  *ctx = next_ctx();
+  CHECK_HR(HcsCreateComputeSystem(W(id), W("{}"), NULL, &h, &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, record_cb, (void *)*ctx, cb), 0);
+  CHECK(wait_event(*ctx, 2, 1, 5000) != NULL, "created");
+  return h;
+}
+
+void test_faults_sync(void) {
+  uintptr_t ctx;
+  HCS_CALLBACK_H cb;
+  HCS_WCHAR *result = NULL, *props = NULL;
+  HCS_SYSTEM_H h = created("fault-1", &ctx, &cb);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsStartComputeSystem\",\"HResult\":\"0xC0370109\",\"Count\":2,\"Mode\":\"fail\"}");
+  CHECK(stat_of("Faults") == 1, "fault queued");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), (int32_t)0xC0370109u);
+  CHECK(take_has(result, "\"Error\":-1070137079"), "injected result document");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), (int32_t)0xC0370109u);
+  free(take(result));
+  CHECK(stat_of("Faults") == 0, "count used up");
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsGetComputeSystemProperties\",\"Mode\":\"hang\",\"DelayMs\":200}");
+  int64_t t0 = now_ms();
+  CHECK_HR(HcsGetComputeSystemProperties(h, W(""), &props, &result), 0);
+  free(take(props));
+  CHECK(now_ms() - t0 >= 190, "hang delayed the call (%lld ms)", (long long)(now_ms() - t0));
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsCloseComputeSystem\",\"HResult\":-2147024891}");
+  CHECK_HR(HcsCloseComputeSystem(h), (int32_t)0x80070005u);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsEnumerateComputeSystems\",\"HResult\":5}");
+  CHECK_HR(HcsEnumerateComputeSystems(W(""), &props, &result), 5);
+  CHECK(props == NULL, "no output on failure");
+  free(take(result));
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsRegisterComputeSystemCallback\",\"HResult\":\"0x8007000E\"}");
+  HCS_CALLBACK_H cb2 = NULL;
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, record_cb, (void *)1, &cb2), (int32_t)0x8007000Eu);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+}
+
+void test_faults_async(void) {
+  uintptr_t ctx;
+  HCS_CALLBACK_H cb;
+  HCS_WCHAR *result = NULL, *props = NULL;
+  HCS_SYSTEM_H h = created("fault-2", &ctx, &cb);
+  /* async-fail: pending, then StartCompleted carrying the failure and its document */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsStartComputeSystem\",\"Mode\":\"async-fail\",\"HResult\":\"0xC0370109\"}");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  const event *e = wait_event(ctx, 3, 1, 5000);
+  CHECK(e && e->status == (int32_t)0xC0370109u && e->data && strstr(e->data, "\"Error\":-1070137079"),
+        "failed completion with a result document");
+  CHECK_HR(HcsGetComputeSystemProperties(h, W(""), &props, &result), 0);
+  CHECK(take_has(props, "\"State\":\"Created\""), "still created");
+  /* drop: pending, the state changes, no notification */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsStartComputeSystem\",\"Mode\":\"drop\"}");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  sleep_ms(150);
+  CHECK(count_events(ctx, 3) == 1, "dropped completion never arrives");
+  CHECK_HR(HcsGetComputeSystemProperties(h, W(""), &props, &result), 0);
+  CHECK(take_has(props, "\"State\":\"Running\""), "running anyway");
+  /* duplicate */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsPauseComputeSystem\",\"Mode\":\"duplicate\"}");
+  CHECK_HR(HcsPauseComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK(wait_event(ctx, 4, 2, 5000) != NULL, "PauseCompleted twice");
+  /* early: the completion has been delivered before the call returns */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsResumeComputeSystem\",\"Mode\":\"early\"}");
+  CHECK_HR(HcsResumeComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK(count_events(ctx, 5) == 1, "ResumeCompleted delivered before the call returned");
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+
+  /* exit-during: SystemExited instead of StartCompleted */
+  h = created("fault-3", &ctx, &cb);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsStartComputeSystem\",\"Mode\":\"exit-during\"}");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  e = wait_event(ctx, 1, 1, 5000);
+  CHECK(e && e->status == (int32_t)0xC0370106u, "SystemExited with unexpected-exit status");
+  sleep_ms(50);
+  CHECK(count_events(ctx, 3) == 0, "no StartCompleted");
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), ALREADY_STOPPED);
+  free(take(result));
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+
+  /* async-fail on create: the system ends up stopped */
+  HCS_SYSTEM_H h2 = NULL;
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsCreateComputeSystem\",\"Mode\":\"async-fail\",\"HResult\":\"0x80070005\"}");
+  CHECK_HR(HcsCreateComputeSystem(W("fault-4"), W("{}"), NULL, &h2, &result), PENDING);
+  free(take(result));
+  ctx = next_ctx();
+  CHECK_HR(HcsRegisterComputeSystemCallback(h2, record_cb, (void *)ctx, &cb), 0);
+  e = wait_event(ctx, 2, 1, 5000);
+  CHECK(e && e->status == (int32_t)0x80070005u, "failed CreateCompleted");
+  /* Shutdown faults apply to SystemExited; a SystemExit fault overrides its status. */
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(h2), 0);
+  h = created("fault-5", &ctx, &cb);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"SystemExit\",\"HResult\":\"0xC0370106\",\"Mode\":\"duplicate\"}");
+  CHECK_HR(HcsShutdownComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK(wait_event(ctx, 1, 2, 5000) != NULL && wait_event(ctx, 1, 1, 1)->status == (int32_t)0xC0370106u,
+        "SystemExit fault: status and duplicate");
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+}
+
+void test_process_exit_faults(void) {
+  uintptr_t ctx, pctx = next_ctx();
+  HCS_CALLBACK_H cb, pcb;
+  HCS_WCHAR *result = NULL, *props = NULL;
+  HCS_PROCESS_INFORMATION_ info;
+  HCS_PROCESS_H p = NULL;
+  HCS_SYSTEM_H h = started_system("pexit-1", NULL, &ctx, &cb);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"ProcessExit\",\"LastWaitResult\":\"0x80070102\"}");
+  CHECK_HR(HcsCreateProcess(h, W("{\"CommandLine\":\"sleep 0.05\"}"), &info, &p, &result), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)pctx, &pcb), 0);
+  const event *e = wait_event(pctx, 0x10000, 1, 5000);
+  CHECK(e && e->data && strstr(e->data, "\"LastWaitResult\":-2147024638"), "LastWaitResult in the notification: %s",
+        e && e->data ? e->data : "");
+  CHECK_HR(HcsGetProcessProperties(p, &props, &result), 0);
+  CHECK(take_has(props, "\"LastWaitResult\":-2147024638"), "and in the properties");
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsGetProcessProperties\",\"HResult\":\"0x80070490\"}");
+  CHECK_HR(HcsGetProcessProperties(p, &props, &result), ELEMENT_NOT_FOUND);
+  CHECK(props == NULL && take_has(result, "ErrorEvents"), "sync fault on a process export");
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+  /* drop: no ProcessExited at all (the kill-races-exit case) */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"ProcessExit\",\"Mode\":\"drop\"}");
+  pctx = next_ctx();
+  CHECK_HR(HcsCreateProcess(h, W("{\"CommandLine\":\"exit 0\"}"), &info, &p, &result), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)pctx, &pcb), 0);
+  for (int i = 0; i < 200 && stat_of("LiveProcesses") != 0; i++) sleep_ms(5);
+  sleep_ms(50);
+  CHECK(count_events(pctx, 0x10000) == 0, "exit notification dropped");
+  CHECK_HR(HcsGetProcessProperties(p, &props, &result), 0);
+  CHECK(take_has(props, "\"Exited\":true"), "but the process did exit");
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+  /* duplicate + ExitCode override */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"ProcessExit\",\"Mode\":\"duplicate\",\"ExitCode\":42}");
+  pctx = next_ctx();
+  CHECK_HR(HcsCreateProcess(h, W("{\"CommandLine\":\"exit 0\"}"), &info, &p, &result), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)pctx, &pcb), 0);
+  e = wait_event(pctx, 0x10000, 2, 5000);
+  CHECK(e && strstr(e->data, "\"ExitCode\":42"), "two exits with the overridden code");
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+  dispose_system(h, cb, ctx);
+}
+
+void test_notify_and_queue(void) {
+  HCS_SYSTEM_H h = NULL;
+  HCS_WCHAR *result = NULL;
+  CHECK_HR(HcsCreateComputeSystem(W("notify-1"), W("{}"), NULL, &h, &result), PENDING);
+  free(take(result));
+  for (int i = 0; i < 100 && stat_of("QueuedForRegistration") != 1; i++) sleep_ms(5);
+  CHECK(stat_of("PendingNotifications") == 1, "CreateCompleted queued without a registration");
+  ctl0("{\"Op\":\"Notify\",\"Id\":\"notify-1\",\"Type\":6,\"Status\":\"0x80004005\",\"Data\":\"{\\\"crash\\\":1}\"}");
+  sleep_ms(30);
+  uintptr_t ctx = next_ctx();
+  HCS_CALLBACK_H cb;
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, record_cb, (void *)ctx, &cb), 0);
+  const event *c = wait_event(ctx, 2, 1, 5000), *u = wait_event(ctx, 6, 1, 5000);
+  CHECK(c && u && c->at_ms <= u->at_ms, "queued notifications delivered in order on registration");
+  CHECK(u && u->status == (int32_t)0x80004005u && u->data && !strcmp(u->data, "{\"crash\":1}"), "unknown type with data");
+  HCS_WCHAR *resp = NULL;
+  CHECK_HR(HcsSimControl(W("{\"Op\":\"Notify\",\"Id\":\"missing\",\"Type\":1}"), &resp), NOT_FOUND_SYS);
+  free(take(resp));
+  CHECK_HR(HcsSimControl(W("{\"Op\":\"Notify\",\"Id\":\"notify-1\",\"Pid\":1,\"Type\":1}"), &resp), ELEMENT_NOT_FOUND);
+  free(take(resp));
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+}
+
+typedef struct unreg_arg {
+  HCS_CALLBACK_H cb;
+  int64_t returned_at;
+} unreg_arg;
+
+static void *unregister_thread(void *p) {
+  unreg_arg *a = p;
+  CHECK_HR(HcsUnregisterComputeSystemCallback(a->cb), 0);
+  a->returned_at = now_ms();
+  return NULL;
+}
+
+void test_unregister_waits(void) {
+  uintptr_t ctx;
+  HCS_CALLBACK_H cb;
+  HCS_SYSTEM_H h = created("unreg-1", &ctx, &cb);
+  callback_delay_ms = 300;
+  ctl0("{\"Op\":\"Notify\",\"Id\":\"unreg-1\",\"Type\":9}");
+  for (int i = 0; i < 500 && !callbacks_running; i++) sleep_ms(1);
+  CHECK(callbacks_running == 1, "callback in flight");
+  unreg_arg a = {cb, 0};
+  pthread_t t;
+  pthread_create(&t, NULL, unregister_thread, &a);
+  pthread_join(t, NULL);
+  const event *e = wait_event(ctx, 9, 1, 1);
+  CHECK(e && a.returned_at >= e->at_ms, "unregister returned only after the in-flight callback finished");
+  callback_delay_ms = 0;
+  HCS_WCHAR *result = NULL;
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+}
+
+void test_disconnect(void) {
+  uintptr_t ctx, pctx = next_ctx();
+  HCS_CALLBACK_H cb, pcb;
+  HCS_WCHAR *result = NULL, *list = NULL;
+  HCS_SYSTEM_H h = started_system("disc-1", NULL, &ctx, &cb);
+  HCS_PROCESS_INFORMATION_ info;
+  HCS_PROCESS_H p = NULL;
+  CHECK_HR(HcsCreateProcess(h, W("{\"CommandArgs\":[\"sleep\",\"30\"]}"), &info, &p, &result), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)pctx, &pcb), 0);
+  ctl0("{\"Op\":\"Disconnect\"}");
+  CHECK(wait_event(ctx, 0x01000000, 1, 5000) && wait_event(pctx, 0x01000000, 1, 5000), "ServiceDisconnect to every registration");
+  CHECK_HR(HcsEnumerateComputeSystems(W(""), &list, &result), RPC_UNAVAILABLE);
+  CHECK(take_has(result, "\"Error\":-2147023174"), "RPC unavailable document");
+  CHECK_HR(HcsStartComputeSystem(h, W(""), &result), RPC_UNAVAILABLE);
+  free(take(result));
+  CHECK_HR(HcsTerminateProcess(p, &result), RPC_UNAVAILABLE);
+  free(take(result));
+  char *s = ctl("{\"Op\":\"Stats\"}");
+  CHECK(s && strstr(s, "\"Disconnected\":true"), "flag set: %s", STR(s));
+  free(s);
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+  ctl0("{\"Op\":\"Reset\"}");
+  CHECK_HR(HcsEnumerateComputeSystems(W(""), &list, &result), 0);
+  CHECK(take_has(list, "[]"), "reset reconnects and forgets");
+}
+
+void test_config_delay(void) {
+  char *s = ctl("{\"Op\":\"Config\",\"CompletionDelayMs\":150}");
+  CHECK(s && strstr(s, "\"CompletionDelayMs\":150"), "config echoed: %s", STR(s));
+  free(s);
+  uintptr_t ctx = next_ctx();
+  HCS_SYSTEM_H h = NULL;
+  HCS_CALLBACK_H cb;
+  HCS_WCHAR *result = NULL;
+  int64_t t0 = now_ms();
+  CHECK_HR(HcsCreateComputeSystem(W("delay-1"), W("{}"), NULL, &h, &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, record_cb, (void *)ctx, &cb), 0);
+  const event *e = wait_event(ctx, 2, 1, 5000);
+  CHECK(e && e->at_ms - t0 >= 140, "completion delayed (%lld ms)", e ? (long long)(e->at_ms - t0) : -1LL);
+  ctl0("{\"Op\":\"Config\",\"CompletionDelayMs\":5}");
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+}
+
+void test_control_errors(void) {
+  static const char *const bad[] = {"", "{", "{\"Op\":1}", "{\"Op\":\"Nope\"}", "{\"Op\":\"Fault\"}",
+                                    "{\"Op\":\"Fault\",\"Export\":\"HcsNothing\"}",
+                                    "{\"Op\":\"Fault\",\"Export\":\"HcsOpenProcess\",\"Mode\":\"sometimes\"}",
+                                    "{\"Op\":\"Fault\",\"Export\":\"HcsOpenProcess\",\"Count\":0}",
+                                    "{\"Op\":\"Config\",\"CompletionDelayMs\":-1}", "{\"Op\":\"Notify\",\"Id\":\"x\"}"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    HCS_WCHAR *resp = NULL;
+    CHECK_HR(HcsSimControl(W(bad[i]), &resp), INVALID_JSON);
+    CHECK(take_has(resp, "ErrorEvents"), "control error document for %s", bad[i]);
+  }
+  CHECK(stat_of("Faults") == 0, "no fault added by bad requests");
+}
+
+static void *churn(void *arg) {
+  int id = (int)(intptr_t)arg;
+  char name[32];
+  for (int i = 0; i < 40; i++) {
+    snprintf(name, sizeof name, "churn-%d-%d", id, i);
+    HCS_SYSTEM_H h = NULL, h2 = NULL;
+    HCS_WCHAR *result = NULL, *props = NULL;
+    HCS_CALLBACK_H cb = NULL;
+    if (HcsCreateComputeSystem(W(name), W("{}"), NULL, &h, &result) != PENDING) failures++;
+    free(take(result));
+    HcsRegisterComputeSystemCallback(h, record_cb, (void *)(uintptr_t)7, &cb);
+    HcsOpenComputeSystem(W(name), &h2, &result);
+    free(take(result));
+    HcsStartComputeSystem(h2, W(""), &result);
+    free(take(result));
+    HcsGetComputeSystemProperties(h, W("{\"PropertyTypes\":[\"Statistics\",\"ProcessList\"]}"), &props, &result);
+    free(take(props));
+    free(take(result));
+    if (i % 3 == 0) {
+      HCS_PROCESS_INFORMATION_ info;
+      HCS_PROCESS_H p = NULL;
+      sleep_ms(10);
+      if (HcsCreateProcess(h, W("{\"CommandLine\":\"exit 0\"}"), &info, &p, &result) == 0) HcsCloseProcess(p);
+      free(take(result));
+    }
+    HcsTerminateComputeSystem(h, W(""), &result);
+    free(take(result));
+    HcsCloseComputeSystem(h2);
+    if (i % 2) HcsUnregisterComputeSystemCallback(cb);
+    HcsCloseComputeSystem(h);
+    HcsCloseComputeSystem(h); /* double close: invalid handle, never a crash */
+    if (!(i % 2)) HcsUnregisterComputeSystemCallback(cb);
+  }
+  return NULL;
+}
+
+void test_concurrency(void) {
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, churn, (void *)(intptr_t)i);
+  for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+  for (int i = 0; i < 200 && stat_of("ComputeSystems") != 0; i++) sleep_ms(10);
+  CHECK(stat_of("ComputeSystems") == 0, "every churned system was terminated and closed");
+  CHECK(stat_of("Callbacks") == 0 && stat_of("SystemHandles") == 0, "no handle or registration left");
+}
+
+void test_reset_collects(void) {
+  HCS_SYSTEM_H h = NULL, h2 = NULL;
+  HCS_WCHAR *result = NULL;
+  HCS_PROCESS_INFORMATION_ info;
+  HCS_PROCESS_H p = NULL;
+  HCS_CALLBACK_H cb = NULL, pcb = NULL;
+  uintptr_t ctx;
+  h = started_system("reset-1", NULL, &ctx, &cb);
+  CHECK_HR(HcsCreateProcess(h, W("{\"CommandArgs\":[\"sleep\",\"30\"],\"CreateStdOutPipe\":true}"), &info, &p, &result), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)next_ctx(), &pcb), 0);
+  CHECK_HR(HcsCreateComputeSystem(W("reset-2"), W("{}"), NULL, &h2, &result), PENDING);
+  free(take(result));
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsOpenProcess\",\"Count\":5}");
+  sleep_ms(30); /* reset-2's CreateCompleted is now queued for a registration */
+  CHECK(stat_of("QueuedForRegistration") == 1, "one queued notification before the reset");
+  ctl0("{\"Op\":\"Reset\"}");
+  static const char *const fields[] = {"SystemHandles", "ProcessHandles", "Callbacks", "LiveProcesses",
+                                       "ComputeSystems", "PendingNotifications", "Faults"};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    CHECK(stat_of(fields[i]) == 0, "%s is 0 right after Reset", fields[i]);
+  CHECK_HR(HcsCloseProcess(p), INVALID_HANDLE);
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), INVALID_HANDLE);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), INVALID_HANDLE);
+  CHECK_HR(HcsCloseComputeSystem(h), INVALID_HANDLE);
+  CHECK_HR(HcsCloseComputeSystem(h2), INVALID_HANDLE);
+  close_fd(info.StdOutput);
+}
