@@ -9,6 +9,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// A reader that stops early (`hcs schema container | head -1`) closes the pipe: that is not an error worth a stack
+// trace, so stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 // process.exitCode rather than process.exit(): exit() can cut off output still queued for a pipe.
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, fixtures, hcs, lines } from './cli-harness';
+import { cliMain, ensureBuilt, fixtures, hcs, lines } from './cli-harness';
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -161,5 +162,20 @@ describe('hcs validate --json', () => {
     const run = hcs(['validate', '--json', '-'], { input: '{"PropertyTypes":["Statistics"]}' });
     expect(run.status).toBe(0);
     expect((JSON.parse(run.stdout) as Report).files[0]).toMatchObject({ file: '-', type: 'property-query', valid: true });
+  });
+});
+
+describe('hcs validate output into a pipe closed early', () => {
+  it('stops quietly (no stack trace) when the reader goes away, like head -1', async () => {
+    const child = spawn(process.execPath, [cliMain, 'validate', ...Array<string>(3000).fill('valid-query.json')], {
+      cwd: fixtures,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 });
