@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import koffi from 'koffi';
 import { encodeContainerConfig } from '../../../schemas';
 import { createContainer } from '../../../src/index';
 import { simConfig, simLibraryPath, simStats } from '../../support/sim';
@@ -42,11 +43,65 @@ function cRate(client: string, total: number, inFlight: number, delayMs: number)
   return parsed.perSec;
 }
 
+/**
+ * What koffi alone costs for the same lifecycle shape: the six exports one lifecycle calls (create, register, start,
+ * shutdown, unregister, close), each a `.async` call of a C no-op, and its three notifications (CreateCompleted,
+ * StartCompleted, SystemExited), each a registered callback fired from a C thread. No HCS semantics at all: the
+ * floor any koffi binding that follows design.md's threading rules pays.
+ */
+let floorProto: ReturnType<typeof koffi.proto> | undefined;
+
+async function koffiFloorRate(floorLibrary: string, total: number, inFlight: number): Promise<number> {
+  const lib = koffi.load(floorLibrary);
+  floorProto ??= koffi.proto('void BenchLifecycleNotify(uint32_t type, void *context, int32_t status, const char16_t *data)');
+  const Proto = floorProto;
+  const fire = lib.func('int floor_fire(BenchLifecycleNotify *cb, void *context)');
+  const noop = lib.func('int floor_noop(void)');
+  const waiting = new Map<bigint, () => void>();
+  const callback = koffi.register((_t: number, ctx: bigint, _s: number, _d: string | null) => {
+    const resolve = waiting.get(ctx);
+    waiting.delete(ctx);
+    resolve?.();
+  }, koffi.pointer(Proto));
+  const call = () => new Promise<void>((resolve, reject) => noop.async((err: unknown) => (err ? reject(err) : resolve())));
+  const notified = (ctx: bigint) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.set(ctx, resolve);
+      if (fire(callback, ctx) !== 0) reject(new Error('floor queue full'));
+    });
+  // Why: koffi's foreign-thread callbacks do not keep Node alive (koffi-and-toolchain.md C.5).
+  const keepAlive = setInterval(() => {}, 1000);
+  let next = 0;
+  const start = process.hrtime.bigint();
+  try {
+    await Promise.all(
+      Array.from({ length: inFlight }, async (_, w) => {
+        const ctx = BigInt(w + 1);
+        while (next++ < total) {
+          await call(); // create
+          await call(); // register
+          await notified(ctx); // CreateCompleted
+          await call(); // start
+          await notified(ctx); // StartCompleted
+          await call(); // shutdown
+          await notified(ctx); // SystemExited
+          await call(); // unregister
+          await call(); // close
+        }
+      }),
+    );
+  } finally {
+    clearInterval(keepAlive);
+    koffi.unregister(callback);
+  }
+  return total / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
 benchMain(async (options) => {
   const helpers = buildNativeHelpers();
   // Why no completion delay: the simulator's default delay would measure its sleep, not the binding or the client.
   const delayMs = 0;
-  simConfig({ CompletionDelayMs: delayMs });
+  await simConfig({ CompletionDelayMs: delayMs });
   const rounds = options.quick ? 1 : 3;
   const sizes = { 1: options.quick ? 100 : 1000, 32: options.quick ? 320 : 4000 } as const;
   await bindingRate('bench-warm', 64, 8);
@@ -55,14 +110,17 @@ benchMain(async (options) => {
   for (const inFlight of [1, 32] as const) {
     const binding: number[] = [];
     const native: number[] = [];
+    const floor: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      // Alternate the two so slow phases of the shared machine hit both alike.
+      // Alternate the three so slow phases of the shared machine hit all alike.
       binding.push(await bindingRate(`bench-${inFlight}-${r}`, sizes[inFlight], inFlight));
       native.push(cRate(helpers.lifecycleClient, sizes[inFlight], inFlight, delayMs));
+      floor.push(await koffiFloorRate(helpers.floorLibrary, sizes[inFlight], inFlight));
     }
     const b = median(binding);
     const c = median(native);
-    progress(`lifecycle x${inFlight}: binding ${Math.round(b)}/s, C client ${Math.round(c)}/s`);
+    const f = median(floor);
+    progress(`lifecycle x${inFlight}: binding ${Math.round(b)}/s, C client ${Math.round(c)}/s, koffi floor ${Math.round(f)}/s`);
     rows.push({
       metric: `lifecycle: ${inFlight} in flight (/s)`,
       median: b,
@@ -71,10 +129,17 @@ benchMain(async (options) => {
       ratio: b / c,
       ...(inFlight === 32 ? { target: '>= 0.5x', met: b / c >= 0.5 } : {}),
     });
-    if (inFlight === 32) Object.assign(summary, { bindingPerSec: Math.round(b), cPerSec: Math.round(c) });
-    else Object.assign(summary, { bindingSequentialPerSec: Math.round(b), cSequentialPerSec: Math.round(c) });
+    rows.push({
+      metric: `lifecycle: ${inFlight} in flight vs koffi floor (/s)`,
+      median: b,
+      referenceName: 'koffi .async+callback',
+      reference: f,
+      ratio: b / f,
+    });
+    if (inFlight === 32) Object.assign(summary, { bindingPerSec: Math.round(b), cPerSec: Math.round(c), koffiFloorPerSec: Math.round(f) });
+    else Object.assign(summary, { bindingSequentialPerSec: Math.round(b), cSequentialPerSec: Math.round(c), koffiFloorSequentialPerSec: Math.round(f) });
   }
-  const stats = simStats();
+  const stats = await simStats();
   if (stats.SystemHandles !== 0 || stats.Callbacks !== 0) throw new Error(`leak after lifecycle: ${JSON.stringify(stats)}`);
   return {
     name: 'lifecycle',
@@ -83,6 +148,7 @@ benchMain(async (options) => {
     notes: [
       `create, start, shutdown, wait(SystemExited), close; no processes; simulator CompletionDelayMs=${delayMs}; median of ${rounds} rounds of ${sizes[1]} (x1) and ${sizes[32]} (x32) lifecycles`,
       'C client: one pthread per lifecycle in flight, condition variables for notifications (test/bench/native/lifecycle-client.c)',
+      'koffi floor: the same 6 exports as .async calls of a C no-op and the same 3 notifications as foreign-thread callbacks, no HCS work',
     ],
   };
 });

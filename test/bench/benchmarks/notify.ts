@@ -51,7 +51,7 @@ async function measureBinding(stampLibrary: string, iterations: number): Promise
   const stamp = koffi.load(stampLibrary);
   const lastExitedNs = stamp.func('uint64_t stamp_last_exited_ns(void)');
   const exitedCount = stamp.func('uint64_t stamp_exited_count(void)');
-  simConfig({ CompletionDelayMs: 0 });
+  await simConfig({ CompletionDelayMs: 0 });
   const container = await createContainer('bench-notify', minimalContainerConfig('bench-notify'));
   const samples: number[] = [];
   let discarded = 0;
@@ -77,7 +77,7 @@ async function measureBinding(stampLibrary: string, iterations: number): Promise
     await container.close();
   }
   if (discarded) progress(`notify: ${discarded} samples discarded (exit before wait() or an extra exit)`);
-  const stats = simStats();
+  const stats = await simStats();
   if (stats.SystemHandles !== 0 || stats.ProcessHandles !== 0) throw new Error(`leak after notify: ${JSON.stringify(stats)}`);
   return samples;
 }

@@ -34,7 +34,7 @@ async function lifecycleOnce(): Promise<void> {
 }
 
 benchMain(async (options) => {
-  simConfig({ CompletionDelayMs: 0 });
+  await simConfig({ CompletionDelayMs: 0 });
   const count = options.quick ? 200 : 5000;
   await lifecycleOnce(); // loads koffi, the library and the one registered callback
   const base = memory();
@@ -51,7 +51,7 @@ benchMain(async (options) => {
   const openSeconds = (Date.now() - t0) / 1000;
   const open = memory();
   const openCallbacks = koffi.stats().callbacks;
-  const openStats = simStats();
+  const openStats = await simStats();
   progress(`scale: ${count} systems + processes open in ${openSeconds.toFixed(1)} s; sim ${JSON.stringify(openStats)}; koffi callbacks ${openCallbacks}`);
 
   const t1 = Date.now();
@@ -64,7 +64,7 @@ benchMain(async (options) => {
   const closeSeconds = (Date.now() - t1) / 1000;
   const closed = memory();
   const closedCallbacks = koffi.stats().callbacks;
-  const closedStats = simStats();
+  const closedStats = await simStats();
   progress(`scale: closed in ${closeSeconds.toFixed(1)} s; sim ${JSON.stringify(closedStats)}; koffi callbacks ${closedCallbacks}`);
   const leaks = closedStats.SystemHandles + closedStats.ProcessHandles + closedStats.Callbacks + closedStats.LiveProcesses;
   if (leaks !== 0) throw new Error(`counters not back to zero after closing: ${JSON.stringify(closedStats)}`);

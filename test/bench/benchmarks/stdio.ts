@@ -50,7 +50,7 @@ async function bindingRate(container: Awaited<ReturnType<typeof createContainer>
 
 benchMain(async (options) => {
   const helpers = buildNativeHelpers();
-  simConfig({ CompletionDelayMs: 0 });
+  await simConfig({ CompletionDelayMs: 0 });
   const totalBytes = options.quick ? 64 * 1024 * 1024 : 1024 * 1024 * 1024;
   const chunks = totalBytes / chunkBytes;
   const rounds = options.quick ? 1 : 3;
@@ -69,7 +69,7 @@ benchMain(async (options) => {
   } finally {
     await container.close();
   }
-  const stats = simStats();
+  const stats = await simStats();
   if (stats.ProcessHandles !== 0 || stats.LiveProcesses !== 0) throw new Error(`leak after stdio: ${JSON.stringify(stats)}`);
   const b = median(binding);
   const c = median(reference);

@@ -75,7 +75,7 @@ async function disconnectPhase(ctx: SoakContext, delayMs: number): Promise<void>
   }
   for (const c of opened) await ctx.op('close after disconnect', () => c.close());
   await simReset();
-  await simConfig({ CompletionDelayMs: delayMs });
+  await simConfig({ CompletionDelayMs: delayMs, ShutdownGraceMs: 200 });
 }
 
 function pickScenario(ctx: SoakContext) {
@@ -113,7 +113,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
   try {
     await simReset();
-    await simConfig({ CompletionDelayMs: delayMs });
+    // A short shutdown grace: soak scenarios shut down systems with running processes, and 2 s each adds up.
+    await simConfig({ CompletionDelayMs: delayMs, ShutdownGraceMs: 200 });
     // Warm-up without faults: loads koffi and the library and registers the one callback, so baselines are real.
     await scenarios.find((s) => s.name === 'lifecycle')!.run(ctx);
     await settle(50);

@@ -1,5 +1,5 @@
 import { type Container, type Process, createContainer, openContainer } from '../../../src/index';
-import { simFault, simNotify } from '../../support/sim';
+import { type SimFault, simFault, simNotify } from '../../support/sim';
 import { hostProcessConfig, minimalContainerConfig } from './configs';
 import type { SoakContext } from './soak-context';
 
@@ -7,7 +7,7 @@ import type { SoakContext } from './soak-context';
 export type Scenario = (ctx: SoakContext) => Promise<void>;
 
 /** Exports a fault may target, with the modes that make sense for each (async modes need a pending call). */
-const faultTargets: { Export: string; modes: string[] }[] = [
+const faultTargets: { Export: string; modes: NonNullable<SimFault['Mode']>[] }[] = [
   { Export: 'HcsCreateComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early'] },
   { Export: 'HcsStartComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early', 'exit-during'] },
   { Export: 'HcsPauseComputeSystem', modes: ['fail', 'async-fail', 'drop', 'duplicate', 'early', 'exit-during'] },
@@ -28,7 +28,7 @@ export async function injectFault(ctx: SoakContext): Promise<void> {
   const target = r.pick(faultTargets);
   const mode = r.pick(target.modes);
   // Hangs stay short: each one parks a libuv pool thread (4 by default) for its whole delay.
-  const request = { Export: target.Export, Mode: mode, HResult: r.pick(faultHresults), Count: 1, DelayMs: mode === 'hang' ? r.int(10, 150) : 0 };
+  const request: SimFault = { Export: target.Export, Mode: mode, HResult: r.pick(faultHresults), Count: 1, DelayMs: mode === 'hang' ? r.int(10, 150) : 0 };
   try {
     await simFault(request);
     ctx.faultEpoch++;

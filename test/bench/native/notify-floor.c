@@ -13,13 +13,18 @@
 
 typedef void (*notify_cb)(uint32_t type, void *context, int32_t status, const char16_t *data);
 
+#define QUEUE_SLOTS 4096
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static pthread_t worker;
 static int started;
-static int pending;
-static notify_cb pending_cb;
-static void *pending_ctx;
+/* A ring of pending calls, so concurrent callers (the lifecycle floor) each get their callback. */
+static struct {
+  notify_cb cb;
+  void *ctx;
+} queue[QUEUE_SLOTS];
+static unsigned head, tail;
 static _Atomic uint64_t last_ns;
 
 /* The same shape of data the simulator sends with ProcessExited (a ProcessStatus document). */
@@ -35,10 +40,10 @@ static void *run(void *arg) {
   (void)arg;
   for (;;) {
     pthread_mutex_lock(&mu);
-    while (!pending) pthread_cond_wait(&cv, &mu);
-    notify_cb cb = pending_cb;
-    void *ctx = pending_ctx;
-    pending = 0;
+    while (head == tail) pthread_cond_wait(&cv, &mu);
+    notify_cb cb = queue[head % QUEUE_SLOTS].cb;
+    void *ctx = queue[head % QUEUE_SLOTS].ctx;
+    head++;
     pthread_mutex_unlock(&mu);
     atomic_store(&last_ns, now_ns());
     cb(0x10000, ctx, 0, exited_data);
@@ -46,9 +51,13 @@ static void *run(void *arg) {
   return NULL;
 }
 
-/* Asks the worker thread to call cb once; returns at once (the call happens on the worker thread). */
+/* Asks the worker thread to call cb once; returns at once (the call happens on the worker thread). -1 when full. */
 int floor_fire(notify_cb cb, void *context) {
   pthread_mutex_lock(&mu);
+  if (tail - head >= QUEUE_SLOTS) {
+    pthread_mutex_unlock(&mu);
+    return -1;
+  }
   if (!started) {
     if (pthread_create(&worker, NULL, run, NULL) != 0) {
       pthread_mutex_unlock(&mu);
@@ -57,9 +66,9 @@ int floor_fire(notify_cb cb, void *context) {
     pthread_detach(worker);
     started = 1;
   }
-  pending_cb = cb;
-  pending_ctx = context;
-  pending = 1;
+  queue[tail % QUEUE_SLOTS].cb = cb;
+  queue[tail % QUEUE_SLOTS].ctx = context;
+  tail++;
   pthread_cond_signal(&cv);
   pthread_mutex_unlock(&mu);
   return 0;
@@ -70,3 +79,6 @@ uint64_t floor_last_ns(void) { return atomic_load(&last_ns); }
 
 /* CLOCK_MONOTONIC now, to check that JS and C read the same clock. */
 uint64_t floor_now_ns(void) { return now_ns(); }
+
+/* Does nothing: the cost of one koffi .async call, for the lifecycle floor. */
+int floor_noop(void) { return 0; }
