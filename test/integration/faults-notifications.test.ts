@@ -10,6 +10,7 @@ import {
   startedContainer,
   stopAndClose,
   useSimulatorHygiene,
+  within,
 } from '../support/integration';
 import { simConfig, simFault, simNotify, simStats } from '../support/sim';
 import { onWindows } from '../support/lanes';
@@ -87,7 +88,10 @@ describe('Exit races and exit codes', () => {
     const outcome = await settle(container.start());
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect((outcome.error as HcsError).code).toBe('ERR_HCS_UNEXPECTED_EXIT');
-    await container.wait();
+    // The system is gone: wait() settles at once, either resolving or (like hcsshim's Wait after an unexpected
+    // exit) rejecting with the same ERR_HCS_UNEXPECTED_EXIT.
+    const waited = await settle(container.waitTimeout(5000));
+    if (!waited.ok) expect((waited.error as HcsError).code).toBe('ERR_HCS_UNEXPECTED_EXIT');
     await container.close();
   });
 
@@ -136,18 +140,29 @@ describe('Exit races and exit codes', () => {
 
   it('a non-zero LastWaitResult never reads as exit code 0', async () => {
     const container = await startedContainer(api, hygiene);
-    const proc = hygiene.track(
-      await container.createProcess(nodeProcess(api, 'setTimeout(() => process.exit(0), 1500)', { CreateStdInPipe: false })),
-    );
-    const data = JSON.stringify({ ProcessId: proc.pid, Exited: true, ExitCode: 0, LastWaitResult: 1460 });
-    await simFault({ Export: 'HcsGetProcessProperties', Count: 1000, HResult: '0x80070005', Mode: 'fail' });
-    await simNotify({ Id: container.id, Pid: proc.pid, Type: PROCESS_EXITED, Status: 0, Data: data });
+    // The next process exit reports LastWaitResult = ERROR_TIMEOUT (1460) although the process itself exits with 0.
+    await simFault({ Export: 'ProcessExit', LastWaitResult: 1460 });
+    const proc = hygiene.track(await container.createProcess(nodeProcess(api, 'process.exit(0)', { CreateStdInPipe: false })));
     const waited = await settle(proc.wait());
     if (waited.ok) expect(waited.value).toBe(-1);
     else expect(waited.error).toBeInstanceOf(HcsError);
     const code = await settle(proc.exitCode());
     if (code.ok) expect(code.value).toBe(-1);
     else expect(code.error).toBeInstanceOf(HcsError);
+    await proc.close();
+    await stopAndClose(container);
+  });
+
+  it('an injected ProcessExited whose data carries a failed wait reads as -1, never 0', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(nodeProcess(api, 'setTimeout(() => process.exit(0), 1500)', { CreateStdInPipe: false })),
+    );
+    const data = JSON.stringify({ ProcessId: proc.pid, Exited: true, ExitCode: 0, LastWaitResult: 1460 });
+    await simNotify({ Id: container.id, Pid: proc.pid, Type: PROCESS_EXITED, Status: 0, Data: data });
+    const waited = await settle(proc.wait());
+    if (waited.ok) expect(waited.value).toBe(-1);
+    else expect(waited.error).toBeInstanceOf(HcsError);
     await proc.close();
     await untilNoLiveProcesses();
     await stopAndClose(container);
@@ -166,11 +181,9 @@ describe('Handle lifetime', () => {
         }
       })();
       await sleep(i * 3);
-      const closed = await Promise.race([
-        Promise.all([proc.close(), container.shutdown().then(() => container.close())]).then(() => 'closed'),
-        sleep(10_000).then(() => 'hung'),
-      ]);
-      expect(closed).toBe('closed');
+      const closing = Promise.all([proc.close(), container.shutdown().then(() => container.close())]);
+      expect(await within(closing, 10_000)).toBe('done');
+      await closing;
       await storm;
       await untilNoLiveProcesses();
     }
@@ -179,13 +192,15 @@ describe('Handle lifetime', () => {
   it('close() waits for an in-flight call on the same handle', async () => {
     const container = await startedContainer(api, hygiene);
     await simFault({ Export: 'HcsGetComputeSystemProperties', Count: 1, DelayMs: 500, Mode: 'hang' });
-    const inflight = settle(container.statistics());
+    let returned = false;
+    const inflight = settle(container.statistics()).finally(() => (returned = true));
     await sleep(50);
     await container.shutdown().catch(() => undefined);
     await container.close();
-    // The close could only finish once the blocked call had returned: its outcome is already settled.
-    const raced = await Promise.race([inflight.then(() => 'settled'), Promise.resolve('pending')]);
-    expect(raced).toBe('settled');
+    // The close could only finish once the blocked call had returned (its release step takes further turns of the
+    // event loop, long after the call's promise chain has run).
+    expect(returned).toBe(true);
+    await inflight;
   });
 
   it('many create/close cycles keep the registered callback count at its baseline', async () => {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import koffi from 'koffi';
-import { simLibraryPath, simReset, simStats } from './sim';
+import { type SimStats, simLibraryPath, simReset, simStats } from './sim';
 import { onWindows } from './lanes';
 
 // Why before the import of the binding: the FFI layer reads the variable when it first loads the library, and the
@@ -83,6 +83,37 @@ export async function readAll(stream: Readable | null): Promise<Buffer> {
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls the simulator until `pred` holds for its counters or `limitMs` passes; resolves with the last counters.
+ * For clean-up that the binding legitimately finishes in the background (e.g. after an abandoned create).
+ */
+export async function simEventually(pred: (stats: SimStats) => boolean, limitMs = 5000): Promise<SimStats> {
+  const until = Date.now() + limitMs;
+  let stats = await simStats();
+  while (!pred(stats) && Date.now() < until) {
+    await sleep(20);
+    stats = await simStats();
+  }
+  return stats;
+}
+
+/**
+ * Resolves with `'done'` when `p` settles (either way) or `'timed out'` after `ms`, clearing its timer, so a hang
+ * becomes a failed assertion instead of a jest timeout, and no timer outlives the test.
+ */
+export async function within(p: Promise<unknown>, ms: number): Promise<'done' | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), ms)));
+  try {
+    return await Promise.race([p.then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Settles `p` and reports which way, for asserting on races without unhandled rejections. */
