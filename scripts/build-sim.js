@@ -113,5 +113,19 @@ if (!noDll && process.platform !== 'win32' && onPath(mingw)) {
         `-I${includeDir}`, '-o', dll, ...dllSources, '-lole32'],
       inputs: [...dllSources, ...headers],
     });
+    // The Windows smoke test of the DLL and its helper child, run by test/sim/sim-windows.test.ts on the Windows lane.
+    const winTests = path.join(simDir, 'tests-win');
+    for (const name of ['win-child', 'win-smoke']) {
+      const source = path.join(winTests, `${name}.c`);
+      if (!fs.existsSync(source)) continue;
+      const exe = path.join(buildDir, `${name}.exe`);
+      build({
+        output: exe,
+        compiler: mingw,
+        args: ['-std=gnu11', '-O1', ...warn, '-Wno-cast-function-type', '-static', '-static-libgcc', '-o', exe, source,
+          '-lole32'],
+        inputs: [source],
+      });
+    }
   }
 }
