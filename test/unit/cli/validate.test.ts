@@ -167,10 +167,12 @@ describe('hcs validate --json', () => {
 
 describe('hcs validate output into a pipe closed early', () => {
   it('stops quietly (no stack trace) when the reader goes away, like head -1', async () => {
-    const child = spawn(process.execPath, [cliMain, 'validate', ...Array<string>(3000).fill('valid-query.json')], {
+    // 3000 reports of standard input (read once) make ~100 KB of output, more than any pipe buffer holds.
+    const child = spawn(process.execPath, [cliMain, 'validate', ...Array<string>(3000).fill('-')], {
       cwd: fixtures,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end('{"Ids":["a"]}');
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.stdout.once('data', () => child.stdout.destroy());
