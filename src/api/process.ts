@@ -224,6 +224,13 @@ export class Process extends EventEmitter {
     const operation = 'hcs::Process::CloseStdin';
     if (this.#stdinClosed || this.#reg.lifecycle.state !== 'open') return;
     this.#stdinClosed = true;
+    const cached = this.#cachedStdio;
+    if (cached && cached.stdin !== 0n) {
+      // Our end of a stdin pipe nobody has asked for yet: close it too, or the process may never see EOF.
+      const stdinOnly = { stdin: cached.stdin, stdout: 0n, stderr: 0n };
+      this.#cachedStdio = { ...cached, stdin: 0n };
+      destroyAll(this.#rt, stdinOnly);
+    }
     const stdin = this.#stdin;
     if (stdin && !stdin.destroyed) {
       stdin.end();
@@ -255,14 +262,7 @@ export class Process extends EventEmitter {
     } finally {
       const cached = this.#cachedStdio;
       this.#cachedStdio = undefined;
-      if (cached) {
-        try {
-          const s = this.#rt.openStdio(cached);
-          for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
-        } catch {
-          // best effort: the handles are released with the process otherwise
-        }
-      }
+      if (cached) destroyAll(this.#rt, cached);
       for (const stream of this.#streams) stream.destroy();
       this.#streams.clear();
     }
@@ -271,6 +271,19 @@ export class Process extends EventEmitter {
   /** Same as {@link Process.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * Closes raw stdio handles nobody will use, through the platform opener (which knows how to close them: fds here,
+ * HANDLEs on Windows). Best effort: they are released with the process otherwise.
+ */
+function destroyAll(rt: Runtime, handles: RawStdioHandles): void {
+  try {
+    const s = rt.openStdio(handles);
+    for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
+  } catch {
+    // nothing more we can do
   }
 }
 
@@ -324,14 +337,7 @@ async function attach(
     reg = await RegisteredHandle.open(rt.registry, { kind: 'process', id: containerId, pid }, processHandleOps(rt.api, handle));
   } catch (err) {
     await rt.api.closeProcess(handle).catch(() => 0);
-    if (stdio) {
-      try {
-        const s = rt.openStdio(stdio);
-        for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
-      } catch {
-        // best effort
-      }
-    }
+    if (stdio) destroyAll(rt, stdio);
     throw err;
   }
   return new Process(internal, rt, containerId, pid, handle, reg, stdio);

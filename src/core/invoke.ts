@@ -3,7 +3,7 @@ import type { RawResult } from '../ffi/types';
 import type { HandleLifecycle } from './handle-lifecycle';
 import type { Expectation, RegistryEntry } from './notification-registry';
 import { identityOf, trace } from './trace';
-import { raceWait } from './wait';
+import { checkTimeout, raceWait } from './wait';
 
 /** True when an HRESULT (unsigned) is a failure, i.e. negative as an int32 (reference section 1.3). */
 export function failed(hr: number): boolean {
@@ -46,6 +46,7 @@ export function invoke<R extends RawResult>(
 ): Promise<R> {
   const who = { id: target.id, pid: target.pid };
   try {
+    checkTimeout(options.timeoutMs);
     target.lifecycle?.ensureOpen(operation);
     const failure = target.entry?.failureFor(operation);
     if (failure) throw failure;

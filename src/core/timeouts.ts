@@ -1,3 +1,5 @@
+import { checkTimeout } from './wait';
+
 /** Operations with a default notification timeout, keyed like hcsshim's `internal/timeout` variables. */
 export type TimedOperation = 'SystemCreate' | 'SystemStart' | 'SystemPause' | 'SystemResume';
 
@@ -10,7 +12,7 @@ export const DEFAULT_TIMEOUT_MS = 4 * 60 * 1000;
  */
 export function timeoutFor(operation: TimedOperation, timeoutMs?: number): number {
   if (timeoutMs !== undefined) {
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError(`timeoutMs must be a non-negative finite number, got ${timeoutMs}`);
+    checkTimeout(timeoutMs);
     return timeoutMs;
   }
   const raw = process.env[`HCSSHIM_TIMEOUT_${operation.toUpperCase()}`];

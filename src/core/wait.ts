@@ -2,6 +2,13 @@ import { abortErrorFor } from './abort';
 import { type ErrorIdentity, timeoutError } from './hcs-errors';
 import { type KeepAlive, keepAlive as sharedKeepAlive } from './keep-alive';
 
+/** Throws a RangeError unless `ms` is undefined or a whole-range timer delay (0 to 2^31-1 ms). */
+export function checkTimeout(ms: number | undefined): void {
+  if (ms !== undefined && !(ms >= 0 && ms <= 0x7fffffff)) {
+    throw new RangeError(`timeout must be between 0 and 2147483647 ms, got ${ms}`);
+  }
+}
+
 /** How long and how to wait, and for what (for the error messages). */
 export interface RaceOptions extends ErrorIdentity {
   /** Operation name used in a timeout error. */
@@ -24,6 +31,13 @@ export interface RaceOptions extends ErrorIdentity {
  */
 export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> {
   const { signal, timeoutMs } = options;
+  try {
+    checkTimeout(timeoutMs);
+  } catch (err) {
+    options.onGiveUp?.(err);
+    work.catch(() => {});
+    return Promise.reject(err);
+  }
   if (signal?.aborted) {
     const err = abortErrorFor(signal, options.operation);
     options.onGiveUp?.(err);

@@ -253,6 +253,28 @@ describe('Container over the fake', () => {
     await c.close();
   });
 
+  it('an open container without a pending wait does not keep Node alive', async () => {
+    setup();
+    const c = await createContainer('c1', config);
+    expect(keepAlive.count).toBe(0);
+    const w = c.wait();
+    expect(keepAlive.count).toBe(1);
+    await c.close();
+    await w.catch(() => undefined);
+    expect(keepAlive.count).toBe(0);
+  });
+
+  it('a bad timeout is refused before any native call', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const before = fake.calls.length;
+    await expect(c.start({ timeoutMs: -5 })).rejects.toBeInstanceOf(RangeError);
+    await expect(c.shutdown({ timeoutMs: NaN })).rejects.toBeInstanceOf(RangeError);
+    await expect(c.waitTimeout(NaN)).rejects.toBeInstanceOf(RangeError);
+    expect(fake.calls.length).toBe(before);
+    await c.close();
+  });
+
   it('openContainer registers and closes cleanly', async () => {
     const { fake, rt } = setup();
     const c = await openContainer('c2');

@@ -128,6 +128,29 @@ describe('Process over the fake', () => {
     await c.close();
   });
 
+  it('closeStdin closes a stdin handle never handed out, and stdio() later gives no stdin', async () => {
+    const fake = new FakeVmcompute();
+    const opened: Array<{ stdin: bigint; stdout: bigint; stderr: bigint }> = [];
+    useVmcomputeApi(fake, (h) => {
+      opened.push(h);
+      return { stdin: null, stdout: null, stderr: null };
+    });
+    const c = await createContainer('c1', config);
+    fake.once('createProcess', () => ({
+      hr: 0,
+      result: null,
+      value: { process: 0x77n, info: { processId: 5, stdInput: 11n, stdOutput: 12n, stdError: 13n } },
+    }));
+    const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true, CreateStdOutPipe: true, CreateStdErrPipe: true });
+    await p.closeStdin();
+    expect(opened).toEqual([{ stdin: 11n, stdout: 0n, stderr: 0n }]);
+    await p.stdio();
+    expect(opened[1]).toEqual({ stdin: 0n, stdout: 12n, stderr: 13n });
+    fake.openHandles.add(0x77n);
+    await p.close();
+    await c.close();
+  });
+
   it('resizeConsole sends ConsoleSize with Height and Width', async () => {
     const { fake, c } = await setup();
     const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true });

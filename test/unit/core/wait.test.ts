@@ -112,3 +112,14 @@ describe('timeoutFor', () => {
     expect(timeoutFor('SystemStart', 50)).toBe(50);
   });
 });
+
+describe('timeout validation', () => {
+  it('rejects NaN, negative and too-large timeouts with a RangeError, without holding the keep-alive', async () => {
+    const keepAlive = new KeepAlive();
+    for (const ms of [NaN, -1, 2 ** 31]) {
+      await expect(raceWait(never(), { operation: 'op', timeoutMs: ms, keepAlive })).rejects.toBeInstanceOf(RangeError);
+      expect(() => timeoutFor('SystemStart', ms)).toThrow(RangeError);
+    }
+    expect(keepAlive.count).toBe(0);
+  });
+});
