@@ -179,5 +179,5 @@ describe('hcs validate output into a pipe closed early', () => {
     const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     expect(stderr).toBe('');
     expect(status).toBe(0);
-  });
+  }, 90_000);
 });
