@@ -13,22 +13,24 @@ describeIf(onPosix, 'the soak runs host processes through /bin/sh and /bin/cat')
 
   beforeAll(async () => {
     report = await runSoak({
-      iterations: 300,
-      concurrency: 16,
+      iterations: 250,
+      concurrency: 24,
       seed: 20261129,
-      opTimeoutMs: 3000,
+      opTimeoutMs: 1500,
       faultRate: 0.35,
-      disconnectEvery: 150,
+      disconnectEvery: 125,
     });
   }, 120_000);
 
   it('ran every kind of scenario and injected faults', () => {
-    expect(report.operations).toBeGreaterThan(300);
+    expect(report.operations).toBeGreaterThan(250);
     expect(Object.keys(report.scenarios).length).toBeGreaterThanOrEqual(6);
-    expect(report.faultsInjected).toBeGreaterThan(50);
+    expect(report.faultsInjected).toBeGreaterThan(40);
     expect(report.faultsByMode.disconnect).toBe(1);
   });
 
+  // Under jest an unhandled rejection also fails the run by itself (jest 30 reports it against the running test);
+  // the counters below are what `npm run soak` relies on outside jest.
   it('saw no unhandled rejection, no uncaught exception and no hang', () => {
     expect(report.unhandledRejections).toBe(0);
     expect(report.uncaughtExceptions).toBe(0);
