@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { HcsValidationError as OriginalValidationError } from '../../schemas/validation-error';
 import {
   codeForHresult,
@@ -274,5 +275,35 @@ describe('HcsValidationError re-export', () => {
     const e = new HcsValidationError('ProcessConfig', [{ path: 'CommandLine', message: 'expected a string' }]);
     expect(e.code).toBe('ERR_HCS_INVALID_CONFIG');
     expect(isHcsError(e)).toBe(false);
+  });
+});
+
+describe('hcsErrorFromHresult on arbitrary input', () => {
+  it('never throws, keeps the HRESULT unsigned and picks a known code', () => {
+    const codes = ['ERR_HCS_TIMEOUT', 'ERR_HCS_NOT_FOUND', 'ERR_HCS_ALREADY_STOPPED', 'ERR_HCS_UNEXPECTED_EXIT', 'ERR_HCS_SERVICE_DISCONNECT', 'ERR_HCS_CALL'];
+    const result = fc.oneof(fc.constant(null), fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ ErrorEvents: [v], ErrorMessage: v })));
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), result, (hr, doc) => {
+        const e = hcsErrorFromHresult(hr, { operation: 'op', id: 'i', result: doc });
+        expect(e.hresult).toBe(hr >>> 0);
+        expect(codes).toContain(e.code);
+        expect(e.message.startsWith('op i: ')).toBe(true);
+        expect(Array.isArray(e.events)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('masks any credential string HCS echoes in an event message', () => {
+    fc.assert(
+      fc.property(fc.string(), (tail) => {
+        const secret = `zq9-secret-${tail}`;
+        const doc = JSON.stringify({ ErrorEvents: [{ Message: `echo ${JSON.stringify({ Credentials: secret })}` }] });
+        const e = hcsErrorFromHresult(0xc037010d, { operation: 'op', result: doc });
+        expect(e.message).not.toContain('zq9-secret');
+        expect(e.message).toContain('<redacted>');
+      }),
+      { numRuns: 200 },
+    );
   });
 });
