@@ -22,7 +22,10 @@ export interface EntryIdentity extends ErrorIdentity {
 export interface Expectation {
   /** Settles with the notification, or rejects on exit, disconnect, close or {@link Expectation.cancel}. */
   readonly promise: Promise<NotificationOutcome>;
-  /** Stops expecting (after a timeout or abort, or when the call did not go pending); rejects with `reason` if given. */
+  /**
+   * Stops expecting (after a timeout or abort, or when the call did not go pending); rejects with `reason` if given
+   * and the expectation was still pending. Only the first call has an effect.
+   */
   cancel(reason?: unknown): void;
 }
 
@@ -113,9 +116,12 @@ export class RegistryEntry {
     if (this.#failure) d.reject(this.#failure(operation));
     else if (this.#exit) d.reject(unexpectedExitError(operation, this.identity));
     else this.#pending.push(item);
+    let cancelled = false;
     return {
       promise: d.promise,
       cancel: (reason?: unknown) => {
+        if (cancelled) return;
+        cancelled = true;
         const i = this.#pending.indexOf(item);
         if (i >= 0) this.#pending.splice(i, 1);
         if (reason !== undefined) d.reject(reason);
