@@ -72,14 +72,17 @@ function build({ output, compiler, args, inputs }) {
   return true;
 }
 
-const common = listFiles(srcDir, ['.c']).filter((f) => !/platform-(posix|win32)\.c$/.test(f));
+// Platform seams: platform-posix*.c for the shared library, platform-win32*.c for the DLL; everything else is shared.
+const allSources = listFiles(srcDir, ['.c']);
+const common = allSources.filter((f) => !path.basename(f).startsWith('platform-'));
+const seam = (prefix) => allSources.filter((f) => path.basename(f).startsWith(prefix));
 const headers = [...listFiles(srcDir, ['.h']), ...listFiles(includeDir, ['.h'])];
 const warn = ['-Wall', '-Wextra', '-Wno-unused-parameter'];
 
 if (process.platform !== 'win32') {
   const cc = process.env.CC || 'cc';
   const lib = path.join(buildDir, 'libvmcompute-sim.so');
-  const libSources = [...common, path.join(srcDir, 'platform-posix.c')];
+  const libSources = [...common, ...seam('platform-posix')];
   build({
     output: lib,
     compiler: cc,
@@ -103,8 +106,8 @@ if (process.platform !== 'win32') {
 const mingw = 'x86_64-w64-mingw32-gcc';
 if (!noDll && process.platform !== 'win32' && onPath(mingw)) {
   const dll = path.join(buildDir, 'vmcompute.dll');
-  const dllSources = [...common, path.join(srcDir, 'platform-win32.c')];
-  if (fs.existsSync(dllSources[dllSources.length - 1])) {
+  const dllSources = [...common, ...seam('platform-win32')];
+  if (seam('platform-win32').length) {
     // Static libgcc and no winpthread: the DLL must load in Wine/Windows with nothing but system DLLs beside it.
     build({
       output: dll,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "platform-posix-relay.h"
 #include "platform.h"
 #include "text.h"
 
@@ -108,6 +109,7 @@ struct sim_os_proc {
   int err_keep;
   int want_in, want_out;
   int reaped;
+  stdin_relay *relay; /* non-console stdin */
   char argv0[256];
   char image[256];
 };
@@ -256,11 +258,27 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
       goto fail;
     }
   }
+  stdin_relay *relay = NULL;
+  int relay_fd = -1;
+  if (in_p[1] >= 0 && (relay = relay_start()) != NULL && (relay_fd = relay_add_source(relay)) < 0) {
+    relay_free(relay);
+    relay = NULL;
+  }
   char **envp = merged_env(req->env);
   pid_t pid = fork();
   if (pid == 0) child(req, path, argv, envp, in_p[0], out_p[1], err_p[1], master >= 0 ? slave : NULL, st_p[1]);
   free(envp);
+  if (relay && (pid <= 0 || relay_attach_child(relay, in_p[1]) == 0)) {
+    if (pid > 0) in_p[1] = -1; /* owned by the relay now */
+  } else if (relay) {
+    relay_free(relay); /* could not start the thread: hand the pipe out directly */
+    relay = NULL;
+    if (relay_fd >= 0) close(relay_fd);
+    relay_fd = -1;
+  }
   if (pid < 0) {
+    relay_free(relay);
+    if (relay_fd >= 0) close(relay_fd);
     werr = 8;
     snprintf(why, why_len, "fork failed");
     goto fail;
@@ -279,6 +297,8 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    relay_free(relay);
+    if (relay_fd >= 0) close(relay_fd);
     werr = win32_from_errno(msg[1], msg[0]);
     snprintf(why, why_len, msg[0] == 1 ? "the working directory could not be entered" : "the program could not be started");
     goto fail;
@@ -296,7 +316,9 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
     if (req->want_stdin) stdio->in = (uintptr_t)dup_high(master);
     if (req->want_stdout) stdio->out = (uintptr_t)dup_high(master);
   } else {
-    if (in_p[1] >= 0) stdio->in = (uintptr_t)high_fd(in_p[1]);
+    p->relay = relay;
+    if (relay) stdio->in = (uintptr_t)relay_fd;
+    else if (in_p[1] >= 0) stdio->in = (uintptr_t)high_fd(in_p[1]), in_p[1] = -1;
     if (out_p[0] >= 0) {
       int fd = high_fd(out_p[0]);
       stdio->out = (uintptr_t)fd;
@@ -412,7 +434,9 @@ void sim_os_resize(sim_os_proc *p, unsigned height, unsigned width) {
 }
 
 void sim_os_close_stdio(sim_os_proc *p, int which) {
-  if (which == 0 && p->master >= 0) {
+  if (which == 0 && p->relay) {
+    relay_close(p->relay);
+  } else if (which == 0 && p->master >= 0) {
     /* A console has no separate stdin pipe: end-of-file is the EOF character at the start of a line. */
     const char eof[2] = {'\n', 4};
     ssize_t w = write(p->master, eof + 1, 1);
@@ -430,6 +454,10 @@ void sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
     if (p->want_in) st->in = (uintptr_t)dup_high(p->master);
     if (p->want_out) st->out = (uintptr_t)dup_high(p->master);
     return;
+  }
+  if (p->relay) {
+    int fd = relay_add_source(p->relay);
+    if (fd >= 0) st->in = (uintptr_t)fd;
   }
   if (p->out_keep >= 0) st->out = (uintptr_t)dup_high(p->out_keep);
   if (p->err_keep >= 0) st->err = (uintptr_t)dup_high(p->err_keep);
@@ -486,6 +514,7 @@ void sim_os_close_handles(const sim_stdio *st) {
 }
 
 void sim_os_release(sim_os_proc *p) {
+  relay_free(p->relay);
   close_if(&p->master);
   close_if(&p->out_keep);
   close_if(&p->err_keep);

@@ -10,7 +10,7 @@
 
 int failures;
 volatile int callback_delay_ms;
-volatile int callbacks_running;
+int callbacks_running;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;

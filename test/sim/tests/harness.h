@@ -68,7 +68,7 @@ void events_reset(void);
 uintptr_t next_ctx(void);
 /* Optional per-callback delay in ms (for in-flight tests) and a counter of callbacks running. */
 extern volatile int callback_delay_ms;
-extern volatile int callbacks_running;
+extern int callbacks_running;
 
 int64_t now_ms(void);
 void sleep_ms(int ms);

@@ -211,8 +211,8 @@ void test_unregister_waits(void) {
   HCS_SYSTEM_H h = created("unreg-1", &ctx, &cb);
   callback_delay_ms = 300;
   ctl0("{\"Op\":\"Notify\",\"Id\":\"unreg-1\",\"Type\":9}");
-  for (int i = 0; i < 500 && !callbacks_running; i++) sleep_ms(1);
-  CHECK(callbacks_running == 1, "callback in flight");
+  for (int i = 0; i < 2000 && !__atomic_load_n(&callbacks_running, __ATOMIC_SEQ_CST); i++) sleep_ms(1);
+  CHECK(__atomic_load_n(&callbacks_running, __ATOMIC_SEQ_CST) == 1, "callback in flight");
   unreg_arg a = {cb, 0};
   pthread_t t;
   pthread_create(&t, NULL, unregister_thread, &a);

@@ -140,6 +140,22 @@ void test_process_control(void) {
   CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
   CHECK_HR(HcsCloseProcess(p), 0);
 
+  /* Stdin handed out twice (creation and HcsGetProcessInfo): the child sees both, and EOF once both are closed. */
+  p = spawn(h, "{\"CommandArgs\":[\"cat\"],\"CreateStdInPipe\":true,\"CreateStdOutPipe\":true}", &info, &pctx, &pcb);
+  CHECK_HR(HcsGetProcessInfo(p, &info2, &result), 0);
+  CHECK(info2.StdInput && info2.StdInput != info.StdInput, "a fresh stdin handle");
+  CHECK(write((int)(intptr_t)info.StdInput, "one ", 4) == 4, "write through the first stdin");
+  close_fd(info.StdInput);
+  sleep_ms(20);
+  CHECK(write((int)(intptr_t)info2.StdInput, "two", 3) == 3, "write through the second stdin");
+  close_fd(info2.StdInput);
+  close_fd(info2.StdOutput);
+  CHECK(read_all((intptr_t)info.StdOutput, buf, sizeof buf) == 7 && !strcmp(buf, "one two"), "both reached the child: %s", buf);
+  close_fd(info.StdOutput);
+  CHECK(exited(pctx) != NULL, "EOF after both were closed");
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+
   /* A process that exits before anyone registers: its ProcessExited waits for the registration. */
   p = spawn(h, "{\"CommandLine\":\"exit 4\"}", &info, NULL, NULL);
   for (int i = 0; i < 200 && stat_of("LiveProcesses") != 0; i++) sleep_ms(5);
@@ -163,9 +179,10 @@ void test_process_control(void) {
   free(take(result));
   CHECK_HR(HcsModifyProcess(p, W("{\"Operation\":\"ConsoleSize\",\"ConsoleSize\":{\"Height\":\"x\"}}"), &result), INVALID_JSON);
   free(take(result));
-  close_fd(info.StdInput);
   e = exited(pctx);
-  CHECK(e != NULL, "cat ends at EOF");
+  CHECK(e != NULL, "CloseHandle StdIn gives the child EOF while the caller still holds its end");
+  CHECK(write((int)(intptr_t)info.StdInput, "x", 1) == -1, "writing after CloseHandle fails");
+  close_fd(info.StdInput);
   CHECK_HR(HcsModifyProcess(p, W("{\"Operation\":\"CloseHandle\",\"CloseHandle\":{\"Handle\":\"StdIn\"}}"), &result),
            ELEMENT_NOT_FOUND);
   free(take(result));
