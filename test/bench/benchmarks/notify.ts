@@ -1,5 +1,6 @@
 import koffi from 'koffi';
 import { createContainer } from '../../../src/index';
+import { runtime } from '../../../src/api/runtime';
 import { simConfig, simStats } from '../../support/sim';
 import { benchMain, progress } from '../lib/child';
 import { hostProcessConfig, minimalContainerConfig } from '../lib/configs';
@@ -20,6 +21,10 @@ async function measureFloor(floorLibrary: string, iterations: number): Promise<n
   const fire = lib.func('int floor_fire(BenchFloorNotify *cb, void *context)');
   const lastNs = lib.func('uint64_t floor_last_ns(void)');
   const nowNs = lib.func('uint64_t floor_now_ns(void)');
+  const setDelay = lib.func('void floor_set_delay_us(long us)');
+  // Why a delay: the binding's samples start from a process exiting while JS sits idle in its event loop; firing
+  // at once would instead catch JS still finishing the turn that called floor_fire().
+  setDelay(2000);
   // Why: the subtraction below is only meaningful if C's CLOCK_MONOTONIC and libuv's hrtime are the same clock.
   const skew = Number(BigInt(nowNs()) - process.hrtime.bigint());
   if (Math.abs(skew) > 1e6) throw new Error(`C and JS monotonic clocks differ by ${skew} ns`);
@@ -40,26 +45,51 @@ async function measureFloor(floorLibrary: string, iterations: number): Promise<n
       samples.push(nsToUs(end - BigInt(lastNs())));
     }
   } finally {
+    setDelay(0);
     clearInterval(keepAlive);
     koffi.unregister(callback);
   }
   return samples;
 }
 
+/** Per sample: C stamp -> wait() resolved, and the split at the moment the binding's listener was entered. */
+interface BindingSample {
+  totalUs: number;
+  hopUs: number;
+  jsUs: number;
+}
+
+/**
+ * Wraps the listener the binding installs on its FFI layer, to note when ProcessExited reaches JS. Diagnostic only:
+ * it splits the total into koffi's thread hop and the binding's own JavaScript.
+ */
+function watchListenerEntry(): () => bigint {
+  let entered = 0n;
+  const api = runtime().api;
+  const install = api.setNotificationListener.bind(api);
+  api.setNotificationListener = (listener) =>
+    install((type, context, status, data) => {
+      if (type >>> 0 === 0x10000) entered = process.hrtime.bigint();
+      listener(type, context, status, data);
+    });
+  return () => entered;
+}
+
 /** The binding: a real simulated process exits; C stamps ProcessExited just before the callback; JS awaits wait(). */
-async function measureBinding(stampLibrary: string, iterations: number): Promise<number[]> {
+async function measureBinding(stampLibrary: string, iterations: number): Promise<BindingSample[]> {
   const stamp = koffi.load(stampLibrary);
   const lastExitedNs = stamp.func('uint64_t stamp_last_exited_ns(void)');
   const exitedCount = stamp.func('uint64_t stamp_exited_count(void)');
   await simConfig({ CompletionDelayMs: 0 });
+  const listenerEntry = watchListenerEntry();
   const container = await createContainer('bench-notify', minimalContainerConfig('bench-notify'));
-  const samples: number[] = [];
+  const samples: BindingSample[] = [];
   let discarded = 0;
   try {
     await container.start();
     // Why a short sleep: wait() must be called before the exit happens, or the sample would measure our own
-    // scheduling instead of notification delivery; 20 ms leaves a wide margin after createProcess returns.
-    const config = hostProcessConfig(['/bin/sleep', '0.02']);
+    // scheduling instead of notification delivery; 50 ms leaves a margin after createProcess returns on a busy machine.
+    const config = hostProcessConfig(['/bin/sleep', '0.05']);
     for (let i = 0; i < iterations; i++) {
       const proc = await container.createProcess(config);
       const before = BigInt(exitedCount());
@@ -67,8 +97,10 @@ async function measureBinding(stampLibrary: string, iterations: number): Promise
       await proc.wait();
       const end = process.hrtime.bigint();
       const stampedAt = BigInt(lastExitedNs());
-      if (BigInt(exitedCount()) === before + 1n && stampedAt > calledAt) samples.push(nsToUs(end - stampedAt));
-      else discarded++;
+      const entered = listenerEntry();
+      if (BigInt(exitedCount()) === before + 1n && stampedAt > calledAt && entered >= stampedAt) {
+        samples.push({ totalUs: nsToUs(end - stampedAt), hopUs: nsToUs(entered - stampedAt), jsUs: nsToUs(end - entered) });
+      } else discarded++;
       await proc.close();
     }
     await container.shutdown();
@@ -86,16 +118,24 @@ benchMain(async (options) => {
   const helpers = buildNativeHelpers();
   if (!helpers.stampLibrary) throw new Error('the simulator is not built (npm run build:sim)');
   if (process.env.HCS_VMCOMPUTE_DLL !== helpers.stampLibrary) throw new Error('run through test/bench/run.ts (HCS_VMCOMPUTE_DLL)');
-  const iterations = options.quick ? 60 : 400;
-  const floorSamples = await measureFloor(helpers.floorLibrary, iterations * 2);
+  const iterations = options.quick ? 60 : 300;
+  const floorSamples = await measureFloor(helpers.floorLibrary, iterations);
   const bindingSamples = await measureBinding(helpers.stampLibrary, iterations);
   const floor = summarize(floorSamples.slice(10));
-  const binding = summarize(bindingSamples.slice(5));
+  const kept = bindingSamples.slice(5);
+  const binding = summarize(kept.map((s) => s.totalUs));
+  const hop = summarize(kept.map((s) => s.hopUs));
+  const js = summarize(kept.map((s) => s.jsUs));
   const ratio = binding.median / floor.median;
   progress(`notify: binding median ${binding.median.toFixed(1)} us, floor ${floor.median.toFixed(1)} us`);
   const result: BenchResult = {
     name: 'notify',
-    summary: { bindingUs: round(binding.median, 1), koffiRawUs: round(floor.median, 1) },
+    summary: {
+      bindingUs: round(binding.median, 1),
+      koffiRawUs: round(floor.median, 1),
+      bindingHopUs: round(hop.median, 1),
+      bindingJsUs: round(js.median, 1),
+    },
     rows: [
       {
         metric: 'notify: ProcessExited in C -> wait() resolves (us)',
@@ -108,6 +148,8 @@ benchMain(async (options) => {
         met: ratio <= 1.5,
       },
       { metric: 'notify: bare koffi callback floor (us)', median: floor.median, p99: floor.p99 },
+      { metric: 'notify: of which C -> binding listener (us)', median: hop.median, p99: hop.p99 },
+      { metric: 'notify: of which listener -> wait() (us)', median: js.median, p99: js.p99 },
     ],
     notes: [
       `binding n=${binding.count}, floor n=${floor.count}; C stamps CLOCK_MONOTONIC just before the callback, JS reads hrtime after the awaited promise`,

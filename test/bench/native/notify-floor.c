@@ -26,6 +26,7 @@ static struct {
 } queue[QUEUE_SLOTS];
 static unsigned head, tail;
 static _Atomic uint64_t last_ns;
+static _Atomic long delay_us;
 
 /* The same shape of data the simulator sends with ProcessExited (a ProcessStatus document). */
 static const char16_t exited_data[] = u"{\"ProcessId\":4242,\"Exited\":true,\"ExitCode\":0,\"LastWaitResult\":0}";
@@ -45,6 +46,11 @@ static void *run(void *arg) {
     void *ctx = queue[head % QUEUE_SLOTS].ctx;
     head++;
     pthread_mutex_unlock(&mu);
+    long us = atomic_load(&delay_us);
+    if (us > 0) {
+      struct timespec d = {us / 1000000, (us % 1000000) * 1000};
+      nanosleep(&d, NULL);
+    }
     atomic_store(&last_ns, now_ns());
     cb(0x10000, ctx, 0, exited_data);
   }
@@ -73,6 +79,12 @@ int floor_fire(notify_cb cb, void *context) {
   pthread_mutex_unlock(&mu);
   return 0;
 }
+
+/*
+ * Makes the worker sleep `us` microseconds before each call, so that the JS thread is idle in its event loop when the
+ * callback arrives, as it is when a simulated process exits on its own.
+ */
+void floor_set_delay_us(long us) { atomic_store(&delay_us, us); }
 
 /* The CLOCK_MONOTONIC time (ns) taken just before the last callback. */
 uint64_t floor_last_ns(void) { return atomic_load(&last_ns); }

@@ -24,6 +24,7 @@ struct forward {
 
 static _Atomic uint64_t last_exited_ns;
 static _Atomic uint64_t exited_count;
+static _Atomic uint64_t last_returned_ns;
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -38,6 +39,8 @@ static void trampoline(uint32_t type, void *context, int32_t status, const char1
     atomic_fetch_add(&exited_count, 1);
   }
   f->cb(type, f->context, status, data);
+  /* koffi blocks a foreign thread until the JS callback has returned: this is when the binding's listener finished. */
+  if (type == 0x10000) atomic_store(&last_returned_ns, now_ns());
 }
 
 static HRESULT forward_register(const char *name, void *handle, notify_cb cb, void *context, void **callback_handle) {
@@ -62,6 +65,9 @@ HRESULT HcsRegisterComputeSystemCallback(void *system, notify_cb cb, void *conte
 
 /* The CLOCK_MONOTONIC time (ns) taken just before the last ProcessExited was forwarded. */
 uint64_t stamp_last_exited_ns(void) { return atomic_load(&last_exited_ns); }
+
+/* The CLOCK_MONOTONIC time (ns) at which the last ProcessExited callback returned. */
+uint64_t stamp_last_returned_ns(void) { return atomic_load(&last_returned_ns); }
 
 /* How many ProcessExited notifications were forwarded. */
 uint64_t stamp_exited_count(void) { return atomic_load(&exited_count); }
