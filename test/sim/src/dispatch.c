@@ -105,19 +105,23 @@ static void deliver(sim_system *s, sim_process *p, int broadcast, uint32_t type,
   for (sim_reg *r = G.regs; r; r = r->next) {
     if (!reg_matches(r, s, p, broadcast)) continue;
     r->refs++;
-    r->in_flight++;
     arr[i++] = r;
   }
   wchar16 *w = data ? utf8_to_utf16(data) : NULL;
-  UNLOCK();
-  for (i = 0; i < n; i++)
-    for (int k = 0; k < times; k++) arr[i]->cb(type, arr[i]->ctx, status, w);
-  LOCK();
+  /* A registration counts as in flight only while its own callback runs, so a callback may unregister another
+   * registration of the same target (whose turn has not come) without deadlocking; that one is then skipped. */
   for (i = 0; i < n; i++) {
-    arr[i]->in_flight--;
+    sim_reg *r = arr[i];
+    if (r->dead || r->epoch != G.epoch) continue;
+    r->in_flight++;
+    UNLOCK();
+    for (int k = 0; k < times; k++) r->cb(type, r->ctx, status, w);
+    LOCK();
+    r->in_flight--;
     G.delivered += (uint64_t)times;
-    reg_unref(arr[i]);
+    sim_cond_broadcast(&G.cond);
   }
+  for (i = 0; i < n; i++) reg_unref(arr[i]);
   free(arr);
   free(w);
   sim_cond_broadcast(&G.cond);

@@ -31,6 +31,7 @@ static const struct {
     {"control-errors", test_control_errors},
     {"concurrency", test_concurrency},
     {"reset", test_reset_collects},
+    {"unregister-sibling", test_unregister_sibling},
 };
 
 int main(int argc, char **argv) {

@@ -23,5 +23,6 @@ void test_config_delay(void);
 void test_control_errors(void);
 void test_concurrency(void);
 void test_reset_collects(void);
+void test_unregister_sibling(void);
 
 #endif
