@@ -10,8 +10,7 @@ import * as api from '../../src';
 const hygiene = useSimulatorHygiene();
 
 const root = path.join(__dirname, '..', '..');
-const fixture = path.join(__dirname, 'fixtures', 'exit-when-idle.ts');
-const tsxRequire = path.join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
+const fixture = path.join(__dirname, 'fixtures', 'exit-when-idle.js');
 
 describe('Node process lifetime', () => {
   it('exits by itself once a program has closed every container and process', async () => {
@@ -20,7 +19,7 @@ describe('Node process lifetime', () => {
       (resolve) => {
         const child = execFile(
           process.execPath,
-          ['--require', tsxRequire, fixture],
+          [fixture],
           { cwd: root, env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() }, timeout: 30_000 },
           (_error, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
         );
@@ -34,7 +33,7 @@ describe('Node process lifetime', () => {
   }, 40_000);
 
   it('stays alive while a wait is pending', async () => {
-    const child = spawn(process.execPath, ['--require', tsxRequire, fixture, '--leave-open'], {
+    const child = spawn(process.execPath, [fixture, '--leave-open'], {
       cwd: root,
       env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,8 +64,15 @@ describe('Idle stdio pipes and the libuv threadpool', () => {
       await Promise.all(Array.from({ length: 32 }, () => readFile(file)));
       return Number(process.hrtime.bigint() - t0) / 1e6;
     };
+    // The fastest of several samples: robust against a machine busy with other work, while a parked threadpool
+    // would make every sample wait (for as long as the pipes stay idle).
+    const best = async (): Promise<number> => {
+      const samples: number[] = [];
+      for (let i = 0; i < 5; i++) samples.push(await measure());
+      return Math.min(...samples);
+    };
     await measure();
-    const baseline = Math.max(await measure(), await measure());
+    const baseline = await best();
 
     const container = await startedContainer(api, hygiene);
     // Why fewer on the Windows lane: each Windows node.exe takes ~0.5 s to start under Wine; six idle pipes are
@@ -83,9 +89,9 @@ describe('Idle stdio pipes and the libuv threadpool', () => {
       procs.push(proc);
     }
     await sleep(300);
-    const loaded = Math.max(await measure(), await measure());
+    const loaded = await best();
     // Generous: a parked pool would make readFile wait for the pipes (i.e. forever); jitter is tolerated.
-    expect(loaded).toBeLessThan(Math.max(baseline * 10, 200));
+    expect({ baseline, loaded, slow: loaded > Math.max(baseline * 10, 250) }).toEqual({ baseline, loaded, slow: false });
 
     for (const p of procs) await p.closeStdin();
     await expect(Promise.all(procs.map((p) => p.wait()))).resolves.toEqual(procs.map(() => 0));
