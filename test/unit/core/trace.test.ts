@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { itIf, onPosix } from '../../support/lanes';
 
 const root = path.join(__dirname, '..', '..', '..');
 
 describe('NODE_DEBUG=hcs tracing', () => {
-  it('logs each call with its HRESULT and duration and each notification, never credentials or environment values', () => {
+  itIf(onPosix, 'spawns tsx, which cannot run under the Windows lane node.exe')('logs each call with its HRESULT and duration and each notification, never credentials or environment values', () => {
     const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const run = spawnSync(process.execPath, [tsx, path.join(__dirname, 'fixtures', 'trace-run.ts')], {
       env: { ...process.env, NODE_DEBUG: 'hcs' },
