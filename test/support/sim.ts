@@ -36,6 +36,14 @@ function functions(): SimFunctions {
     free: freeLib.func('void CoTaskMemFree(void *p)') as (p: unknown) => void,
   };
   loaded.set(libPath, fns);
+  const { control, free } = fns;
+  // Why: process.exit() joins libuv's thread pool, so an .async call parked in an endless `hang` fault would keep
+  // the process (a jest worker) alive forever. Releasing hangs needs no callback, so a synchronous call is safe here.
+  process.once('exit', () => {
+    const out: unknown[] = [null];
+    control(JSON.stringify({ Op: 'Release' }), out);
+    if (out[0]) free(out[0]);
+  });
   return fns;
 }
 
@@ -100,6 +108,11 @@ export interface SimStats {
 /** Reads the counters. */
 export function simStats(): Promise<SimStats> {
   return simControl({ Op: 'Stats' });
+}
+
+/** Ends every `hang` fault now (the hung calls then run normally). */
+export async function simRelease(): Promise<void> {
+  await simControl({ Op: 'Release' });
 }
 
 /** Terminates and forgets every system, process, registration, fault and queued notification; clears Disconnect. */

@@ -188,6 +188,9 @@ SIM_EXPORT HRESULT_ HcsSimControl(const wchar16 *request, wchar16 **response) {
     do_reset();
     while (G.reapers > 0) sim_cond_wait(&G.cond, &G.lock, 50);
     dispatch_stop_threads();
+  } else if (sim_strieq(op, "Release")) {
+    G.release_gen++;
+    sim_cond_broadcast(&G.cond);
   } else if (sim_strieq(op, "Fault")) {
     why = add_fault(req);
   } else if (sim_strieq(op, "ClearFaults")) {

@@ -28,9 +28,9 @@ void faults_clear(void) {
 }
 
 void fault_hang(const fault *f) {
-  unsigned epoch = G.epoch;
+  unsigned epoch = G.epoch, release = G.release_gen;
   int64_t deadline = f->delay_ms > 0 ? sim_now_ms() + f->delay_ms : -1;
-  while (G.epoch == epoch) {
+  while (G.epoch == epoch && G.release_gen == release) {
     int64_t left = deadline < 0 ? -1 : deadline - sim_now_ms();
     if (deadline >= 0 && left <= 0) break;
     sim_cond_wait(&G.cond, &G.lock, left);

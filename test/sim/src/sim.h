@@ -161,6 +161,7 @@ typedef struct sim_globals {
   sim_mutex lock;
   sim_cond cond;
   unsigned epoch;
+  unsigned release_gen; /* bumped by {"Op":"Release"}: ends every hang */
   int disconnected;
   int64_t completion_delay_ms;
   int64_t shutdown_grace_ms;

@@ -32,6 +32,7 @@ static const struct {
     {"concurrency", test_concurrency},
     {"reset", test_reset_collects},
     {"unregister-sibling", test_unregister_sibling},
+    {"hang-release", test_hang_release},
 };
 
 int main(int argc, char **argv) {

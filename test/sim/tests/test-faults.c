@@ -400,3 +400,24 @@ void test_unregister_sibling(void) {
   free(take(result));
   CHECK_HR(HcsCloseComputeSystem(h), 0);
 }
+
+static void *hung_call(void *arg) {
+  HCS_WCHAR *props = NULL, *result = NULL;
+  *(int32_t *)arg = HcsGetServiceProperties(W(""), &props, &result);
+  free(take(props));
+  free(take(result));
+  return NULL;
+}
+
+void test_hang_release(void) {
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsGetServiceProperties\",\"Mode\":\"hang\"}");
+  int32_t hr = -1;
+  pthread_t t;
+  pthread_create(&t, NULL, hung_call, &hr);
+  sleep_ms(100);
+  CHECK(__atomic_load_n(&hr, __ATOMIC_SEQ_CST) == -1, "still hanging without a delay");
+  int64_t t0 = now_ms();
+  ctl0("{\"Op\":\"Release\"}");
+  pthread_join(t, NULL);
+  CHECK(hr == 0 && now_ms() - t0 < 1000, "Release ends the hang and the call runs normally");
+}

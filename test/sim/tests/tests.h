@@ -24,5 +24,6 @@ void test_control_errors(void);
 void test_concurrency(void);
 void test_reset_collects(void);
 void test_unregister_sibling(void);
+void test_hang_release(void);
 
 #endif
