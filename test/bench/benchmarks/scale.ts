@@ -40,7 +40,9 @@ benchMain(async (options) => {
   // Why a budget: every open starts a real host process (fork from this Node process inside the simulator), which on
   // a loaded 2-core machine can take longer than a benchmark run can afford; the result then says how far it got.
   const budgetS = Number(process.env.BENCH_SCALE_BUDGET_S) || 420;
-  await lifecycleOnce(); // loads koffi, the library and the one registered callback
+  // Warm-up: loads koffi, the library and the one registered callback, and lets the JIT, the allocator and the
+  // simulator reach a steady state, so the baseline is not taken before one-time costs.
+  for (let i = 0; i < 32; i++) await lifecycleOnce();
   const base = memory();
   const baseCallbacks = koffi.stats().callbacks;
   const ids = Array.from({ length: target }, (_, i) => `bench-scale-${i}`);
