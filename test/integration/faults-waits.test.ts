@@ -12,7 +12,7 @@ import {
   useSimulatorHygiene,
   within,
 } from '../support/integration';
-import { simDisconnect, simFault, simReset, simStats } from '../support/sim';
+import { simDisconnect, simFault, simNotify, simReset, simStats } from '../support/sim';
 import * as api from '../../src';
 import { createContainer, HcsError, isTimeout } from '../../src';
 
@@ -164,5 +164,18 @@ describe('Service disconnect', () => {
     // counts can only be reclaimed by forgetting everything; the hygiene check then verifies the binding's side.
     await simReset();
     expect((await simStats()).SystemHandles).toBe(0);
+  });
+
+  it('the v2 ServiceDisconnect notification type (0x02000000) fails pending waits the same way', async () => {
+    const container = await startedContainer(api, hygiene);
+    const waiting = settle(container.wait());
+    await sleep(20);
+    await simNotify({ Id: container.id, Type: 0x02000000, Status: 0 });
+    const outcome = await waiting;
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect((outcome.error as HcsError).code).toBe('ERR_HCS_SERVICE_DISCONNECT');
+    // Only a notification was injected: the simulator still answers, so the system can be stopped and closed.
+    await container.terminate().catch(() => undefined);
+    await container.close();
   });
 });

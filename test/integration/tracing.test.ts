@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { simLibraryPath } from '../support/sim';
+
+const fixture = path.join(__dirname, 'fixtures', 'trace-secrets.js');
+const SECRET = 'tr4ce-s3cret-0f-the-user';
+
+describe('NODE_DEBUG=hcs tracing', () => {
+  it('traces calls and notifications but never Credentials or Environment values', async () => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [fixture, SECRET],
+        { env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath(), NODE_DEBUG: 'hcs' }, timeout: 30_000 },
+        (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    expect(run.stderr).not.toContain('FAILED');
+    // The child saw the secret in its environment (exit 0), so it really was sent.
+    expect(run.stdout).toContain('exit 0');
+    expect(run.stdout).toMatch(/duplicate create: ERR_HCS_/);
+    expect(run.stderr).toMatch(/CreateComputeSystem/);
+    expect(run.stderr).toMatch(/CreateProcess/);
+    expect(run.stderr).toMatch(/ProcessExited/);
+    expect(run.stdout).not.toContain(SECRET);
+    expect(run.stderr).not.toContain(SECRET);
+    expect(run.code).toBe(0);
+  }, 40_000);
+});
