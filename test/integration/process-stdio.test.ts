@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nodeProcess, readAll, startedContainer, stopAndClose, useSimulatorHygiene } from '../support/integration';
+import { nodeProcess, readAll, startedContainer, stopAndClose, useSimulatorHygiene, within } from '../support/integration';
 import { itIf, onPosix } from '../support/lanes';
 import * as api from '../../src';
 
@@ -181,4 +181,32 @@ describe('Process stdio round trips', () => {
     await stopAndClose(container);
   });
 
+
+  itIf(onPosix, 'needs a POSIX pty')('a console process\'s output ends cleanly after it exits (a pty gives EIO, not EOF)', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(
+        nodeProcess(api, "process.stdout.write('console says hi\\n'); setTimeout(() => process.exit(4), 100);", {
+          EmulateConsole: true,
+          CreateStdErrPipe: false,
+          ConsoleSize: [25, 80],
+        } as never),
+      ),
+    );
+    const { stdout } = await proc.stdio();
+    const events: string[] = [];
+    let text = '';
+    stdout!.setEncoding('utf8');
+    stdout!.on('data', (d: string) => (text += d));
+    stdout!.on('error', (e: NodeJS.ErrnoException) => events.push(`error ${e.code}`));
+    const closed = new Promise<void>((resolve) => stdout!.on('close', () => resolve()));
+    stdout!.on('end', () => events.push('end'));
+    await expect(proc.wait()).resolves.toBe(4);
+    expect(await within(closed, 5000)).toBe('done');
+    expect(text).toMatch(/console says hi/);
+    // 'end' (not an EIO error, not a bare 'close'): readers using for-await or stream.finished() see a normal end.
+    expect(events).toEqual(['end']);
+    await proc.close();
+    await stopAndClose(container);
+  });
 });
