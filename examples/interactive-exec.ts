@@ -9,8 +9,12 @@
  * The exit code is the command's.
  */
 import { randomUUID } from 'node:crypto';
-import { finished } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { buildSimulatorIfChosen, reportFatal, selectHcs, simulatorContainerConfig } from './lib/simulator';
+
+function closed(stream: Readable): Promise<void> {
+  return stream.closed || stream.destroyed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
+}
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
@@ -52,7 +56,9 @@ async function main(): Promise<number> {
 
   try {
     const code = await proc.wait();
-    await Promise.all([stdout && finished(stdout), stderr && finished(stderr)]);
+    // Waiting for 'close' rather than stream.finished(): a console's output is a pseudo-terminal, which reports its
+    // end as a read error (EIO) rather than EOF; every byte has been delivered by the time the stream closes.
+    await Promise.all([stdout && closed(stdout), stderr && closed(stderr)]);
     return code;
   } finally {
     if (tty) {
