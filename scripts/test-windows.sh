@@ -10,8 +10,8 @@
 #     node_modules without touching package.json or package-lock.json.
 # Then builds dist/ and the DLL on the Linux side and runs jest with `node.exe`. Windows Node dies with EBADF when
 # its stdin/stdout/stderr is a Linux pipe, so its output goes to files that are printed afterwards; jest's exit code
-# is the script's. HCS_WINDOWS_LANE_SKIP_BUILD=1 skips the builds (local iteration); arguments replace the default test paths
-# (and may carry jest options).
+# is the script's. Arguments go to jest; test paths among them replace the default ones (unit, integration, windows).
+# HCS_WINDOWS_LANE_SKIP_BUILD=1 skips the builds (for local iteration).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,9 +20,8 @@ cd "$root"
 NODE_WIN_VERSION="22.23.3" # Node 24 does not start under Wine 8 (V8 out-of-memory at start-up).
 JEST_TIMEOUT_S="${HCS_WINDOWS_LANE_TIMEOUT:-1200}"
 cache="$root/.cache"
-out="$cache/test-windows"
 lane_start=$(date +%s)
-mkdir -p "$cache" "$out"
+mkdir -p "$cache"
 
 step() { printf '[test:windows %3ss] %s\n' "$(($(date +%s) - lane_start))" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -153,13 +152,19 @@ fi
 
 # 6. jest under Windows Node. Suites are picked up by folder, so new integration tests run here automatically.
 #    --runInBand: one Windows process (each node.exe start costs 0.3-0.7 s under Wine, and 2 cores are shared);
-#    --no-watchman: there is no watchman for Windows; the transform cache lives in .cache so warm runs reuse it.
+#    --no-watchman: there is no watchman for Windows; the transform cache lives in .cache so warm runs reuse it;
+#    --forceExit: a failed test that leaves a pipe read pending keeps Node alive (as it should), which must not
+#    turn one failure into a lane that hangs until the timeout.
+# Output files per run: other runs of the lane (another checkout user, a second terminal) may be going on too.
+out="$(mktemp -d "$cache/test-windows-run.XXXXXX")"
 jest_args=("$@")
-if [ "${#jest_args[@]}" = 0 ]; then jest_args=(test/unit test/integration test/windows); fi
+has_paths=0
+for a in "$@"; do case "$a" in -*) ;; *) has_paths=1 ;; esac; done
+if [ "$has_paths" = 0 ]; then jest_args+=(test/unit test/integration test/windows); fi
 step "jest under windows node (${jest_args[*]})"
 set +e
 timeout --kill-after=10 "$JEST_TIMEOUT_S" "$WINE" "$node_exe" node_modules/jest/bin/jest.js \
-  --runInBand --ci --no-watchman --cacheDirectory "$(to_windows_path "$cache/jest-win")" \
+  --runInBand --ci --no-watchman --forceExit --cacheDirectory "$(to_windows_path "$cache/jest-win")" \
   "${jest_args[@]}" \
   </dev/null >"$out/stdout.log" 2>"$out/stderr.log"
 code=$?
@@ -167,5 +172,6 @@ set -e
 cat "$out/stderr.log"
 cat "$out/stdout.log"
 if [ "$code" = 124 ] || [ "$code" = 137 ]; then echo "jest under Wine timed out after ${JEST_TIMEOUT_S}s"; fi
+rm -rf "$out"
 step "done: exit code $code"
 exit "$code"
