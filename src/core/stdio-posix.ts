@@ -13,17 +13,21 @@ function toFd(handle: bigint): number | null {
 
 /**
  * Why EIO is end-of-stream: reading a pty master after the child side closed fails with EIO on Linux; that is how a
- * terminal says "no more output", not a failure of the process.
+ * terminal says "no more output", not a failure of the process. Node's stream code reacts to a read error by
+ * destroying the stream (dropping buffered data, no 'end'), so the error is turned into an end-of-data push before
+ * that happens: readers see every byte, then 'end', then 'close' (the fd is released after 'end').
  */
 function endOnEio(stream: Readable): Readable {
-  const emit = stream.emit.bind(stream);
-  stream.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === 'error' && (args[0] as NodeJS.ErrnoException | undefined)?.code === 'EIO') {
+  const destroy = stream.destroy.bind(stream);
+  stream.destroy = ((err?: Error, ...rest: unknown[]) => {
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'EIO' && !stream.readableEnded && !stream.destroyed) {
+      stream.once('end', () => destroy());
       stream.push(null);
-      return true;
+      stream.read(0);
+      return stream;
     }
-    return emit(event, ...args);
-  }) as typeof stream.emit;
+    return (destroy as (...args: unknown[]) => Readable)(err, ...rest);
+  }) as typeof stream.destroy;
   return stream;
 }
 
