@@ -1,0 +1,67 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { createWindowsStdioOpener } from '../../src/core/stdio-windows';
+import { loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
+import { describeIf, onWindows } from '../support/lanes';
+import { spawnNode, type Child } from './support/child';
+import { closeHandle, createPipePair } from './support/pipes';
+import { collect, untilIdle } from './support/streams';
+
+const reason = 'overlapped pipe stdio exists only on Windows (Windows lane)';
+const IDLE = 16;
+
+/** Best of three timings of 8 concurrent 1 MiB readFile calls, 5 rounds each: fs work that needs the threadpool. */
+async function fsWorkload(file: string): Promise<number> {
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const start = performance.now();
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(Array.from({ length: 8 }, () => fs.readFile(file)));
+      if (results.some((b) => b.length !== 1024 * 1024)) throw new Error('short read');
+    }
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+describeIf(onWindows, reason)('idle stdio pipes and the libuv threadpool', () => {
+  it(`${IDLE} idle child processes with pending reads do not slow fs.promises.readFile`, async () => {
+    const io = loadOverlappedPipeIo();
+    const open = createWindowsStdioOpener(io);
+    const dir = await fs.mkdtemp(path.join(tmpdir(), 'hcsshim-ts-idle-'));
+    const file = path.join(dir, 'data.bin');
+    await fs.writeFile(file, Buffer.alloc(1024 * 1024, 1));
+    const children: Child[] = [];
+    try {
+      await fsWorkload(file); // warm the cache and the pool
+      const baseline = await fsWorkload(file);
+
+      const readers: Readable[] = [];
+      for (let i = 0; i < IDLE; i++) {
+        const pipe = createPipePair('in', { peerOverlapped: false, peerInheritable: true });
+        children.push(spawnNode([path.join(__dirname, 'fixtures', 'idle.js')], { stdout: pipe.peer }));
+        closeHandle(pipe.peer);
+        readers.push(open({ stdin: 0n, stdout: pipe.ours, stderr: 0n }).stdout as Readable);
+      }
+      const outputs = readers.map((r) => collect(r));
+      await new Promise((r) => setTimeout(r, 200));
+      // Every stream has a read parked in the OS, watched by a thread-pool wait: none holds a libuv thread.
+      expect(io.stats().waits).toBeGreaterThanOrEqual(IDLE);
+
+      const loaded = await fsWorkload(file);
+      // Generous: with four libuv threads parked on pipes (a blocking-read design), readFile would stall outright.
+      expect(loaded).toBeLessThan(baseline * 4 + 250);
+      expect(io.stats().waits).toBeGreaterThanOrEqual(IDLE);
+
+      for (const child of children) child.kill();
+      const texts = await Promise.all(outputs);
+      expect(texts.map((t) => t.length)).toEqual(Array.from({ length: IDLE }, () => 0));
+      await untilIdle(io);
+    } finally {
+      for (const child of children) child.kill();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
