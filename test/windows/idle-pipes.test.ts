@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { createWindowsStdioOpener } from '../../src/core/stdio-windows';
 import { loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
 import { describeIf, onWindows } from '../support/lanes';
-import { spawnNode, type Child } from './support/child';
+import { spawnProgram, type Child } from './support/child';
 import { closeHandle, createPipePair } from './support/pipes';
 import { collect, untilIdle } from './support/streams';
 
@@ -34,16 +34,23 @@ describeIf(onWindows, reason)('idle stdio pipes and the libuv threadpool', () =>
     const file = path.join(dir, 'data.bin');
     await fs.writeFile(file, Buffer.alloc(1024 * 1024, 1));
     const children: Child[] = [];
+    const idleInputs: bigint[] = [];
+    const cmd = path.win32.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'cmd.exe');
     try {
       await fsWorkload(file); // warm the cache and the pool
       const baseline = await fsWorkload(file);
 
       const readers: Readable[] = [];
       for (let i = 0; i < IDLE; i++) {
-        const pipe = createPipePair('in', { peerOverlapped: false, peerInheritable: true });
-        children.push(spawnNode([path.join(__dirname, 'fixtures', 'idle.js')], { stdout: pipe.peer }));
-        closeHandle(pipe.peer);
-        readers.push(open({ stdin: 0n, stdout: pipe.ours, stderr: 0n }).stdout as Readable);
+        // cmd.exe reads commands from its stdin (a pipe nobody writes to), so it holds its stdout, our pipe, open and
+        // idle. A small system program: 16 Windows node.exe starts would cost ~8 s under Wine.
+        const input = createPipePair('out', { peerOverlapped: false, peerInheritable: true });
+        const output = createPipePair('in', { peerOverlapped: false, peerInheritable: true });
+        children.push(spawnProgram(cmd, ['/q'], { stdin: input.peer, stdout: output.peer }));
+        closeHandle(input.peer);
+        closeHandle(output.peer);
+        idleInputs.push(input.ours);
+        readers.push(open({ stdin: 0n, stdout: output.ours, stderr: 0n }).stdout as Readable);
       }
       const outputs = readers.map((r) => collect(r));
       await new Promise((r) => setTimeout(r, 200));
@@ -55,11 +62,13 @@ describeIf(onWindows, reason)('idle stdio pipes and the libuv threadpool', () =>
       expect(loaded).toBeLessThan(baseline * 4 + 250);
       expect(io.stats().waits).toBeGreaterThanOrEqual(IDLE);
 
-      for (const child of children) child.kill();
-      const texts = await Promise.all(outputs);
-      expect(texts.map((t) => t.length)).toEqual(Array.from({ length: IDLE }, () => 0));
+      // Closing their input ends the children (cmd sees end of input), which ends our streams.
+      for (const handle of idleInputs.splice(0)) closeHandle(handle);
+      await Promise.all(outputs);
+      expect(await Promise.all(children.map((c) => c.exited()))).toHaveLength(IDLE);
       await untilIdle(io);
     } finally {
+      for (const handle of idleInputs) closeHandle(handle);
       for (const child of children) child.kill();
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -19,14 +19,26 @@ function quote(arg: string): string {
   return /[\s"]/.test(arg) ? `"${arg.replace(/"/g, '\\"')}"` : arg;
 }
 
+/** Child standard handles (inheritable; omitted = none). */
+export interface ChildStdio {
+  stdin?: bigint;
+  stdout?: bigint;
+  stderr?: bigint;
+}
+
+/** Starts `process.execPath` (Windows node.exe) with `args`; see {@link spawnProgram}. */
+export function spawnNode(args: string[], stdio: ChildStdio): Child {
+  return spawnProgram(process.execPath, args, stdio);
+}
+
 /**
- * Starts `process.execPath` (Windows node.exe) with `args`, its standard handles set to the given inheritable
- * handles (0n = none). The caller closes its copies of the inherited handles once this returns, so the child holds
- * the only ones (otherwise end of stream never comes).
+ * Starts `program` with `args`, its standard handles set to the given inheritable handles. The caller closes its
+ * copies of the inherited handles once this returns, so the child holds the only ones (otherwise end of stream
+ * never comes).
  */
-export function spawnNode(args: string[], stdio: { stdin?: bigint; stdout?: bigint; stderr?: bigint }): Child {
+export function spawnProgram(program: string, args: string[], stdio: ChildStdio): Child {
   const k = win32();
-  const commandLine = [process.execPath, ...args].map(quote).join(' ');
+  const commandLine = [program, ...args].map(quote).join(' ');
   const info: { hProcess?: bigint; hThread?: bigint; dwProcessId?: number; dwThreadId?: number } = {};
   const ok = k.CreateProcessW(
     null,
