@@ -28,8 +28,12 @@ static void reset_handle(int kind, void *obj) {
     sys_unref(s);
   } else if (kind == H_PROCESS) {
     sim_process *p = obj;
-    p->handles--;
     G.process_handles--;
+    /* Its system may already be forgotten (stopped, no handles): the loop over G.systems below would miss it. */
+    if (--p->handles == 0) {
+      notes_clear(&p->pending);
+      proc_unlist(p);
+    }
     proc_unref(p);
   } else {
     sim_reg *r = obj;
@@ -42,6 +46,11 @@ static void reset_handle(int kind, void *obj) {
 
 static void do_reset(void) {
   G.epoch++;
+  /* Every live process, including those of systems already forgotten (a kill is idempotent). */
+  for (sim_process *p = G.live; p; p = p->next_live) {
+    p->killed_by_sim = 1;
+    sim_os_kill(p->os);
+  }
   handle_free_all(reset_handle);
   while (G.regs) reg_unlink(G.regs); /* registrations whose unregister is still waiting; the waiter frees them */
   dispatch_drop_all();

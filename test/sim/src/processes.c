@@ -30,6 +30,11 @@ static void reaper_main(void *arg) {
   }
   G.live_processes--;
   s->live--;
+  for (sim_process **pp = &G.live; *pp; pp = &(*pp)->next_live)
+    if (*pp == p) {
+      *pp = p->next_live;
+      break;
+    }
   char *doc = process_status_doc(p);
   dispatch_schedule(A_PROC_EXIT, s, p, N_PROCESS_EXITED, 0, doc, 0, notify, dup, 0);
   free(doc);
@@ -159,6 +164,8 @@ SIM_EXPORT HRESULT_ HcsCreateProcess(void *h, const wchar16 *processParameters, 
   G.live_processes++;
   s->live++;
   G.reapers++;
+  p->next_live = G.live;
+  G.live = p;
   int usable = epoch == G.epoch && s->state == ST_RUNNING && !s->stopping;
   if (usable) {
     p->refs += 2; /* listed + handle */

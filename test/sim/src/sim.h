@@ -90,6 +90,7 @@ typedef struct sim_process {
   int refs, listed, busy;
   unsigned epoch;
   struct sim_process *next;
+  struct sim_process *next_live; /* G.live list, until reaped */
   sim_system *sys;
   uint32_t pid;
   sim_os_proc *os;
@@ -166,6 +167,7 @@ typedef struct sim_globals {
   int64_t completion_delay_ms;
   int64_t shutdown_grace_ms;
   sim_system *systems;
+  sim_process *live; /* every process not yet reaped, whatever its system's state */
   sim_reg *regs;
   item *queue;
   uint64_t seq;

@@ -33,6 +33,7 @@ static const struct {
     {"reset", test_reset_collects},
     {"unregister-sibling", test_unregister_sibling},
     {"hang-release", test_hang_release},
+    {"stress", test_stress},
 };
 
 int main(int argc, char **argv) {

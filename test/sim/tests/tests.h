@@ -25,5 +25,6 @@ void test_concurrency(void);
 void test_reset_collects(void);
 void test_unregister_sibling(void);
 void test_hang_release(void);
+void test_stress(void);
 
 #endif
