@@ -35,7 +35,7 @@ describeIf(!onWindows, 'the C driver is a Linux executable; the Windows lane cov
         const r = run(
           'valgrind',
           ['-q', '--leak-check=full', '--errors-for-leak-kinds=definite,possible', '--error-exitcode=9', driver,
-            'lifecycle', 'pipes', 'process-control', 'faults-async', 'unregister', 'reset'],
+            'lifecycle', 'pipes', 'process-control', 'faults-async', 'unregister', 'reset', 'stress'],
           60_000,
         );
         expect(r.output).toMatch(/\b0 failed check\(s\)/);
