@@ -226,6 +226,31 @@ int main(int argc, char **argv) {
   CHECK(hr == (int32_t)0xC0370103u && wait_note(1, 1, NULL) == 1, "SystemExited");
   CHECK(unreg(cb) == 0 && close_sys(h) == 0, "close system");
   CHECK(close_sys(h) == (int32_t)0x80070006u, "closed handle is invalid");
+  /* Reset kills a live process and forgets everything. */
+  snprintf(js, sizeof js, "{\"CommandLine\":\"\\\"%s\\\" sleep 30\"}", esc);
+  MultiByteToWideChar(CP_UTF8, 0, js, -1, json, 1024);
+  void *h2 = NULL, *p2 = NULL;
+  hr = create(L"win-2", L"{}", NULL, &h2, &result);
+  narrow_free(result);
+  Sleep(50);
+  hr = start(h2, L"", &result);
+  narrow_free(result);
+  Sleep(100);
+  hr = cproc(h2, json, &info, &p2, &result);
+  CHECK(hr == 0, "create a process to be reset 0x%08x %s", (unsigned)hr, narrow_free(result));
+  {
+    int32_t (*control)(const wchar_t *, wchar_t **) = sym("HcsSimControl");
+    wchar_t *resp = NULL;
+    CHECK(control(L"{\"Op\":\"Reset\"}", &resp) == 0, "reset");
+    narrow_free(resp);
+    const char *st2 = stats();
+    CHECK(strstr(st2, "\"LiveProcesses\":0,\"ComputeSystems\":0,"), "reset killed and forgot: %s", st2);
+    HANDLE ph = OpenProcess(SYNCHRONIZE, FALSE, info.ProcessId);
+    CHECK(!ph || WaitForSingleObject(ph, 2000) == WAIT_OBJECT_0, "the process is gone");
+    if (ph) CloseHandle(ph);
+    CHECK(close_proc(p2) == (int32_t)0x80070006u && close_sys(h2) == (int32_t)0x80070006u, "handles invalid after reset");
+  }
+
   const char *st = stats();
   CHECK(strstr(st, "\"SystemHandles\":0,\"ProcessHandles\":0,\"Callbacks\":0,\"LiveProcesses\":0,\"ComputeSystems\":0,"
                    "\"PendingNotifications\":0"),
