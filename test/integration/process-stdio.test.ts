@@ -156,27 +156,23 @@ describe('Process stdio round trips', () => {
     );
     const { stdout } = await proc.stdio();
     stdout!.setEncoding('utf8');
+    // One accumulating listener for the whole test: output that arrives while we await resizeConsole() must not be
+    // lost between two waits.
     let text = '';
+    const waiters: Array<() => void> = [];
+    stdout!.on('data', (d: string) => {
+      text += d;
+      for (const w of waiters.splice(0)) w();
+    });
     const seen = (pattern: RegExp) =>
       new Promise<void>((resolve) => {
-        const check = () => {
-          if (pattern.test(text)) {
-            stdout!.off('data', onData);
-            resolve();
-          }
-        };
-        const onData = (d: string) => {
-          text += d;
-          check();
-        };
-        stdout!.on('data', onData);
+        const check = () => (pattern.test(text) ? resolve() : waiters.push(check));
         check();
       });
     await seen(/size \d+x\d+/);
     await proc.resizeConsole(100, 40);
     await seen(/size 100x40/);
     await expect(proc.wait()).resolves.toBe(0);
-    stdout!.resume();
     await proc.close();
     await stopAndClose(container);
   });
