@@ -495,14 +495,19 @@ void sim_os_usage(sim_os_proc *p, sim_proc_usage *u) {
   }
 }
 
+/* Basename of the live process's current argv[0] (it follows exec), else of the argv[0] it was started with. */
 const char *sim_os_image_name(sim_os_proc *p) {
-  char path[64], target[PATH_MAX];
-  snprintf(path, sizeof path, "/proc/%d/exe", (int)p->pid);
-  ssize_t n = readlink(path, target, sizeof target - 1);
-  if (n > 0) {
-    target[n] = 0;
-    snprintf(p->image, sizeof p->image, "%.200s", base_name(target));
-    return p->image;
+  char path[64], cmd[PATH_MAX];
+  snprintf(path, sizeof path, "/proc/%d/cmdline", (int)p->pid);
+  FILE *f = fopen(path, "re");
+  if (f) {
+    size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+    fclose(f);
+    cmd[n] = 0; /* argv[0] ends at the first NUL */
+    if (n > 0 && cmd[0]) {
+      snprintf(p->image, sizeof p->image, "%.200s", base_name(cmd));
+      return p->image;
+    }
   }
   return p->argv0;
 }
