@@ -93,6 +93,15 @@ int read_hresult(const jv *v, int32_t *out) {
     *out = (int32_t)(uint32_t)v->i;
     return 1;
   }
+  if (v->t == JV_STR && v->str[0] == '-') {
+    char *end = NULL;
+    long long x = strtoll(v->str, &end, 10);
+    if (end && !*end && end != v->str && x >= INT32_MIN) {
+      *out = (int32_t)x;
+      return 1;
+    }
+    return 0;
+  }
   if (v->t == JV_STR) {
     char *end = NULL;
     unsigned long long x = strtoull(v->str, &end, 0);
