@@ -34,6 +34,14 @@ static DWORD WINAPI thread_main(LPVOID p) {
 }
 
 int sim_thread_start(sim_thread *t, void (*fn)(void *), void *arg) {
+  /* Pin the DLL before its first thread exists: a host that calls FreeLibrary at teardown (koffi does while Node
+   * exits) must not unmap code these threads are running (the Linux build links with -z nodelete for the same). */
+  static volatile LONG pinned;
+  if (!InterlockedExchange(&pinned, 1)) {
+    HMODULE self;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       (LPCWSTR)(void *)&sim_thread_start, &self);
+  }
   thread_start *ts = sim_xmalloc(sizeof *ts);
   ts->fn = fn;
   ts->arg = arg;
