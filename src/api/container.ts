@@ -12,7 +12,7 @@ import {
   encodeResourceModificationRequest,
 } from '../../schemas';
 import { HRESULT, type HcsError, hcsErrorFromHresult } from '../errors';
-import { alreadyClosedError, unexpectedValueError } from '../core/hcs-errors';
+import { alreadyClosedError, decodeDocument, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
 import { NotificationType } from '../core/notification-types';
@@ -210,7 +210,7 @@ export class Container extends EventEmitter {
     const query = encodePropertyQuery(propertyTypes === undefined ? {} : { PropertyTypes: propertyTypes });
     const res = await invoke(this.#target, operation, () => this.#rt.api.getComputeSystemProperties(this.#handle, query));
     if (res.value === null) throw unexpectedValueError(operation, { id: this.id }, 'no properties document');
-    return decodeContainerProperties(res.value);
+    return decodeDocument(operation, { id: this.id }, 'properties document', decodeContainerProperties, res.value);
   }
 
   /** Resource usage: the `Statistics` property. */

@@ -1,5 +1,5 @@
 import { type ContainerConfig, encodeContainerConfig } from '../../schemas';
-import { HRESULT, hcsErrorFromHresult } from '../errors';
+import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
 import { abortErrorFor } from '../core/abort';
 import { failed } from '../core/invoke';
 import type { Expectation } from '../core/notification-registry';
@@ -13,6 +13,35 @@ import { type Container, attachContainer } from './container';
 import { type OperationOptions, systemHandleOps } from './handle-ops';
 import { type Runtime, runtime } from './runtime';
 import { validateId } from './validate-id';
+
+/**
+ * How long a timed-out create waits for its clean-up (terminate and close of the half-created system) before
+ * rejecting. Bounded because the clean-up calls vmcompute, which may itself be what is stuck; past the bound the
+ * clean-up still finishes in the background.
+ */
+export const CREATE_CLEANUP_BOUND_MS = 5000;
+
+/** Creates whose clean-up may still be running after they rejected (an abort rejects before its clean-up ends). */
+const backgroundWork = new Set<Promise<unknown>>();
+
+/**
+ * Resolves once every clean-up of an abandoned create started so far has finished. For tests that must observe
+ * the end state deterministically.
+ * @internal not exported from the package root.
+ */
+export async function settleBackgroundWork(): Promise<void> {
+  while (backgroundWork.size > 0) await Promise.allSettled([...backgroundWork]);
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first, clearing its timer. */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Best effort: stop and release a system we will not hand out (a failed or abandoned create). */
 async function discard(rt: Runtime, handle: HcsSystemHandle, container: Container | undefined): Promise<void> {
@@ -28,7 +57,10 @@ async function discard(rt: Runtime, handle: HcsSystemHandle, container: Containe
  * The config is validated and encoded before anything native happens (a bad one rejects with
  * `HcsValidationError`). When HCS answers "pending", waits for SystemCreateCompleted: 4 minutes by default,
  * `HCSSHIM_TIMEOUT_SYSTEMCREATE` seconds, or `opts.timeoutMs`. On timeout, abort or any failure after the handle
- * exists, the system is terminated and closed (as hcsshim does), so nothing leaks.
+ * exists, the system is terminated (`HcsTerminateComputeSystem`) and closed (`HcsCloseComputeSystem`), so nothing
+ * leaks. As in hcsshim, a timeout rejects only after that clean-up (waiting at most
+ * {@link CREATE_CLEANUP_BOUND_MS}); an abort rejects at once and the clean-up finishes in the background, as soon
+ * as the native create call has returned (a handle an in-flight call may still use is never released early).
  */
 export async function createContainer(id: string, config: ContainerConfig, opts: OperationOptions = {}): Promise<Container> {
   const operation = 'hcs::CreateComputeSystem';
@@ -78,17 +110,29 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
     }
     return container;
   })();
-  return raceWait(work, {
-    operation,
-    id,
-    timeoutMs,
-    signal: opts.signal,
-    onGiveUp: (reason) => {
-      // Our caller has gone: whatever the create still does, finish by terminating and closing the system.
-      abandoned = true;
-      expectation?.cancel(reason);
-    },
-  });
+  let timedOut = false;
+  try {
+    return await raceWait(work, {
+      operation,
+      id,
+      timeoutMs,
+      signal: opts.signal,
+      onGiveUp: (reason) => {
+        // Our caller has gone: whatever the create still does, finish by terminating and closing the system.
+        abandoned = true;
+        timedOut = reason instanceof HcsError && reason.code === 'ERR_HCS_TIMEOUT';
+        expectation?.cancel(reason);
+        const tracked = work.catch(() => undefined).finally(() => backgroundWork.delete(tracked));
+        backgroundWork.add(tracked);
+      },
+    });
+  } catch (err) {
+    // Why wait on a timeout: hcsshim terminates the system before its Create returns the timeout, so a caller that
+    // retries with the same id does not collide with the half-created one. An abort is a request to stop waiting
+    // now, so it does not wait.
+    if (timedOut) await settledWithin(work, CREATE_CLEANUP_BOUND_MS);
+    throw err;
+  }
 }
 
 /** Opens an existing compute system by id (`HcsOpenComputeSystem`) and registers for its notifications. */

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { finished } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import { type SignalProcessRequest, decodeProcessStatus, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
-import { HRESULT, type HcsError, hcsErrorFromHresult } from '../errors';
-import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
+import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
+import { alreadyClosedError, decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
 import { RegisteredHandle } from '../core/registered-handle';
@@ -177,8 +177,9 @@ export class Process extends EventEmitter {
 
   async #status(operation: string): Promise<ReturnType<typeof decodeProcessStatus>> {
     const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessProperties(this.#handle));
-    if (res.value === null) throw unexpectedValueError(operation, { id: this.containerId, pid: this.pid }, 'no process status');
-    return decodeProcessStatus(res.value);
+    const who = { id: this.containerId, pid: this.pid };
+    if (res.value === null) throw unexpectedValueError(operation, who, 'no process status');
+    return decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
   }
 
   /** Resizes the process's console (`HcsModifyProcess` ConsoleSize); only meaningful with `EmulateConsole`. */
@@ -202,7 +203,15 @@ export class Process extends EventEmitter {
       const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessInfo(this.#handle));
       raw = rawHandles(res.value);
     }
-    const stdio = this.#rt.openStdio(raw);
+    let stdio: ProcessStdio;
+    try {
+      stdio = this.#rt.openStdio(raw);
+    } catch (err) {
+      // The opener has closed the handles it could not wrap (StdioOpener's contract); report an HcsError.
+      if (err instanceof HcsError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw unexpectedValueError(operation, { id: this.containerId, pid: this.pid }, `the stdio handles could not be opened: ${reason}`, err);
+    }
     for (const stream of [stdio.stdin, stdio.stdout, stdio.stderr]) {
       if (!stream) continue;
       this.#streams.add(stream);
@@ -316,11 +325,12 @@ async function exitInfoFrom(
   try {
     const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
     if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };
-    const status = decodeProcessStatus(res.value);
+    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
     if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
     return exitInfoFromStatus(status, who);
   } catch (err) {
-    const error = err as HcsError;
+    // Whatever went wrong, the exit is real and its code unknown: -1, never a made-up 0 (hcsshim PR #489).
+    const error = err instanceof HcsError ? err : unexpectedValueError(operation, who, 'the exit status could not be read', err);
     return { code: -1, error };
   }
 }

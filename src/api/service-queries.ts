@@ -5,7 +5,7 @@ import {
   encodeComputeSystemQuery,
   encodePropertyQuery,
 } from '../../schemas';
-import { unexpectedValueError } from '../core/hcs-errors';
+import { decodeDocument, unexpectedValueError } from '../core/hcs-errors';
 import { invoke } from '../core/invoke';
 import { runtime } from './runtime';
 
@@ -18,7 +18,7 @@ export async function getContainers(query: ComputeSystemQuery = {}): Promise<Con
   const rt = runtime();
   const res = await invoke({}, operation, () => rt.api.enumerateComputeSystems(document));
   if (res.value === null) throw unexpectedValueError(operation, {}, 'no compute system list');
-  return decodeContainerPropertiesList(res.value);
+  return decodeDocument(operation, {}, 'compute system list', decodeContainerPropertiesList, res.value);
 }
 
 /**

@@ -73,3 +73,18 @@ export function unexpectedValueError(operation: string, who: ErrorIdentity, deta
     cause,
   });
 }
+
+/**
+ * Decodes a document HCS returned with `decode`; a failure to decode (e.g. the `JsonTextError` of text that is not
+ * JSON) becomes an `ERR_HCS_CALL` `HcsError` for `operation`, with the decoder's error as `cause`, so that every
+ * error the API rejects with is an `HcsError`. The message names the position, never quotes the document.
+ */
+export function decodeDocument<T>(operation: string, who: ErrorIdentity, what: string, decode: (text: string) => T, text: string): T {
+  try {
+    return decode(text);
+  } catch (err) {
+    if (err instanceof HcsError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw unexpectedValueError(operation, who, `the ${what} could not be decoded: ${reason}`, err);
+  }
+}

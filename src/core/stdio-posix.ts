@@ -4,6 +4,14 @@ import type { Readable, Writable } from 'node:stream';
 import { ReadStream as TtyReadStream, WriteStream as TtyWriteStream, isatty } from 'node:tty';
 import type { ProcessStdio, RawStdioHandles, StdioOpener } from './stdio-types';
 
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // not ours to report: the caller gets the original error
+  }
+}
+
 function toFd(handle: bigint): number | null {
   if (handle === 0n) return null;
   const fd = Number(handle);
@@ -53,7 +61,20 @@ function openWritable(fd: number): Writable {
  * opening one fails, every fd not yet wrapped is closed and the error rethrown.
  */
 export const openPosixStdio: StdioOpener = (handles: RawStdioHandles): ProcessStdio => {
-  const fds = { stdin: toFd(handles.stdin), stdout: toFd(handles.stdout), stderr: toFd(handles.stderr) };
+  const fds: Record<keyof RawStdioHandles, number | null> = { stdin: null, stdout: null, stderr: null };
+  let invalid: unknown;
+  for (const key of ['stdin', 'stdout', 'stderr'] as const) {
+    try {
+      fds[key] = toFd(handles[key]);
+    } catch (err) {
+      invalid ??= err;
+    }
+  }
+  if (invalid !== undefined) {
+    // One value is not a descriptor: the others are still ours to close.
+    for (const fd of Object.values(fds)) if (fd !== null) closeQuietly(fd);
+    throw invalid;
+  }
   const opened: Array<Readable | Writable> = [];
   const owned = new Set<number>();
   const wrap = <T extends Readable | Writable>(fd: number, open: (fd: number) => T): T => {
@@ -69,14 +90,7 @@ export const openPosixStdio: StdioOpener = (handles: RawStdioHandles): ProcessSt
     return { stdin, stdout, stderr };
   } catch (err) {
     for (const s of opened) s.destroy();
-    for (const fd of Object.values(fds)) {
-      if (fd === null || owned.has(fd)) continue;
-      try {
-        closeSync(fd);
-      } catch {
-        // not ours to report: the caller gets the original error
-      }
-    }
+    for (const fd of Object.values(fds)) if (fd !== null && !owned.has(fd)) closeQuietly(fd);
     throw err;
   }
 };

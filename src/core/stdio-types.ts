@@ -15,7 +15,9 @@ export interface ProcessStdio {
 }
 
 /**
- * Turns raw handles into streams. The streams own the handles from then on: destroying a stream closes its handle.
+ * Turns raw handles into streams. The opener owns the handles it is given: the streams own them from then on
+ * (destroying a stream closes its handle) and, if the opener throws, it has closed every one of them first (the
+ * caller must not close them again: a file descriptor may already have been reused).
  * Platform-specific: overlapped pipe HANDLEs on Windows, file descriptors from the simulator elsewhere.
  */
 export type StdioOpener = (handles: RawStdioHandles) => ProcessStdio;

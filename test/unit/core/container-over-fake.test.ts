@@ -1,5 +1,7 @@
-import { createContainer, openContainer } from '../../../src/api/create-container';
+import { createContainer, openContainer, settleBackgroundWork } from '../../../src/api/create-container';
 import { useVmcomputeApi } from '../../../src/api/runtime';
+import { getContainers } from '../../../src/api/service-queries';
+import { HcsError } from '../../../src/errors';
 import { keepAlive } from '../../../src/core/keep-alive';
 import type { HcsSystemHandle } from '../../../src/ffi/types';
 import { FakeVmcompute, N, PENDING, tick } from '../../support/fake-vmcompute';
@@ -56,12 +58,11 @@ describe('createContainer over the fake', () => {
     expect(fake.openHandles.size).toBe(0);
   });
 
-  it('on a create timeout: terminates, closes, rejects ERR_HCS_TIMEOUT and leaks nothing', async () => {
+  it('on a create timeout: terminates and closes before rejecting ERR_HCS_TIMEOUT, and leaks nothing', async () => {
     const { fake, rt } = setup();
     fake.autoComplete = false;
     await expect(createContainer('c1', config, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
-    await tick();
-    await tick();
+    // No ticks: the rejection itself comes after the clean-up (as hcsshim terminates before Create returns).
     expect(fake.callsOf('terminateComputeSystem')).toHaveLength(1);
     expect(fake.callsOf('closeComputeSystem')).toHaveLength(1);
     expect(fake.openHandles.size).toBe(0);
@@ -78,7 +79,8 @@ describe('createContainer over the fake', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(fake.callsOf('closeComputeSystem')).toHaveLength(0);
     gate.release();
-    for (let i = 0; i < 6; i++) await tick();
+    await settleBackgroundWork();
+    expect(fake.callsOf('terminateComputeSystem')).toHaveLength(1);
     expect(fake.openHandles.size).toBe(0);
     expect(rt.registry.size).toBe(0);
   });
@@ -291,4 +293,17 @@ describe('Container over the fake', () => {
     await c.modify({ ResourceType: 'Network', Settings: 'abc', RequestType: 'Add' } as never);
     await c.close();
   });
+
+  it('a properties document that is not JSON rejects with an HcsError (ERR_HCS_CALL), not a JsonTextError', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.once('getComputeSystemProperties', () => ({ hr: 0, result: null, value: '{"Id": ' }));
+    const err = await c.statistics().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HcsError);
+    expect(err).toMatchObject({ code: 'ERR_HCS_CALL', operation: 'hcs::System::Properties', id: 'c1', cause: expect.objectContaining({ name: 'JsonTextError' }) });
+    fake.once('enumerateComputeSystems', () => ({ hr: 0, result: null, value: '[{' }));
+    await expect(getContainers()).rejects.toMatchObject({ code: 'ERR_HCS_CALL', operation: 'hcs::GetComputeSystems' });
+    await c.close();
+  });
 });
+

@@ -2,6 +2,7 @@ import { createContainer } from '../../../src/api/create-container';
 import type { Container } from '../../../src/api/container';
 import { useVmcomputeApi } from '../../../src/api/runtime';
 import { keepAlive } from '../../../src/core/keep-alive';
+import { HcsError } from '../../../src/errors';
 import type { HcsProcessHandle } from '../../../src/ffi/types';
 import { FakeVmcompute, N, status, tick } from '../../support/fake-vmcompute';
 
@@ -206,4 +207,43 @@ describe('Process over the fake', () => {
     await p.close();
     expect(fake.openHandles.size).toBe(0);
   });
+
+  it('an opener that throws makes stdio() reject with an HcsError (ERR_HCS_CALL, cause kept)', async () => {
+    const fake = new FakeVmcompute();
+    const boom = new Error('no pipes today');
+    useVmcomputeApi(fake, () => {
+      throw boom;
+    });
+    const c = await createContainer('c1', config);
+    const p = await c.createProcess({ CommandLine: 'x', CreateStdOutPipe: true });
+    const err = await p.stdio().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HcsError);
+    expect(err).toMatchObject({ code: 'ERR_HCS_CALL', operation: 'hcs::Process::Stdio', pid: p.pid, cause: boom });
+    await p.close();
+    await c.close();
+  });
+
+  it('a ProcessStatus that is not JSON rejects exitCode() with an HcsError, never a bare JsonTextError', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: '{"Exited": tru' }));
+    const err = await p.exitCode().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HcsError);
+    expect(err).toMatchObject({ code: 'ERR_HCS_CALL', operation: 'hcs::Process::ExitCode', cause: expect.objectContaining({ name: 'JsonTextError' }) });
+    await p.close();
+    await c.close();
+  });
+
+  it('after ProcessExited without data, an unreadable status gives -1 and an HcsError as exitError', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: 'not json' }));
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, null);
+    await expect(p.wait()).resolves.toBe(-1);
+    expect(p.exitError).toBeInstanceOf(HcsError);
+    expect(p.exitError).toMatchObject({ code: 'ERR_HCS_CALL', operation: 'hcs::Process::Wait' });
+    await p.close();
+    await c.close();
+  });
 });
+

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -87,5 +87,14 @@ describeIf(onPosix, 'file descriptors are POSIX only')('openPosixStdio', () => {
     const elapsed = performance.now() - started;
     for (const s of streams) s.destroy();
     expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('a handle that is not a descriptor is refused and the other descriptors are closed, not leaked', () => {
+    const [r1, w1] = fifo(dir, 'bad1');
+    const [r2, w2] = fifo(dir, 'bad2');
+    closeSync(w1);
+    closeSync(w2);
+    expect(() => openPosixStdio({ stdin: BigInt(r1), stdout: -5n, stderr: BigInt(r2) })).toThrow(RangeError);
+    for (const fd of [r1, r2]) expect(() => fstatSync(fd)).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 });
