@@ -31,11 +31,17 @@ export interface Kernel32 {
   ): number;
   /** `UnregisterWaitEx(wait, NULL)`: non-blocking; never waits for a running callback. */
   UnregisterWaitEx(waitHandle: bigint, completionEvent: null): number;
+  /**
+   * ntdll's `NtQueryInformationFile` (returns an NTSTATUS); used with `FileModeInformation` only, to tell an
+   * overlapped handle from a synchronous one. `ioStatus` is a 16-byte scratch buffer.
+   */
+  NtQueryInformationFile(handle: bigint, ioStatus: Buffer, information: number[], length: number, infoClass: number): number;
 }
 
 /** Win32 error codes the pipe primitive distinguishes. */
 export const Win32Error = {
   ERROR_INVALID_HANDLE: 6,
+  ERROR_INVALID_PARAMETER: 87,
   ERROR_HANDLE_EOF: 38,
   ERROR_BROKEN_PIPE: 109,
   ERROR_NO_DATA: 232,
@@ -46,6 +52,11 @@ export const Win32Error = {
   ERROR_IO_PENDING: 997,
   ERROR_NOT_FOUND: 1168,
 } as const;
+
+/** `FileModeInformation` (FILE_INFORMATION_CLASS 16) and its synchronous-I/O flags. */
+export const FileModeInformation = 16;
+/** `FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT`: set when a handle was opened without FILE_FLAG_OVERLAPPED. */
+export const FILE_SYNCHRONOUS_IO = 0x10 | 0x20;
 
 /** `WT_EXECUTEONLYONCE`: the wait deactivates after its callback has run once. */
 export const WT_EXECUTEONLYONCE = 0x00000008;
@@ -68,11 +79,15 @@ export const WaitOrTimerCallback = koffi.proto('void __stdcall (uintptr_t contex
 
 let kernel32: Kernel32 | undefined;
 
-/** Loads kernel32.dll once and declares the functions of {@link Kernel32}. Windows only. */
+/** Loads kernel32.dll (and ntdll.dll) once and declares the functions of {@link Kernel32}. Windows only. */
 export function loadKernel32(): Kernel32 {
   if (kernel32 !== undefined) return kernel32;
   const lib = koffi.load('kernel32.dll');
+  const ntdll = koffi.load('ntdll.dll');
   kernel32 = {
+    NtQueryInformationFile: ntdll.func(
+      'int32_t __stdcall NtQueryInformationFile(void *handle, _Out_ uint8_t *ioStatus, _Out_ uint32_t *information, uint32_t length, int infoClass)',
+    ),
     CreateEventW: lib.func('void * __stdcall CreateEventW(void *attributes, int manualReset, int initialState, const char16_t *name)'),
     CloseHandle: lib.func('int __stdcall CloseHandle(void *handle)'),
     ReadFile: lib.func('int __stdcall ReadFile(void *handle, void *buffer, uint32_t length, void *read, void *overlapped)'),

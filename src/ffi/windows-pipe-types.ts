@@ -21,6 +21,8 @@ export interface PipeIoResult {
   data: Buffer | null;
   /** The Win32 error code (`0` for `ok`). */
   code: number;
+  /** For an `error` the primitive detected itself rather than the OS reported: what is wrong. */
+  detail?: string;
 }
 
 /** Called exactly once per request, always asynchronously (never from inside `read`/`write`), on the JS thread. */

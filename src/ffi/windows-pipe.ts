@@ -1,5 +1,7 @@
 import koffi from 'koffi';
 import {
+  FILE_SYNCHRONOUS_IO,
+  FileModeInformation,
   INFINITE,
   loadKernel32,
   OVERLAPPED_HEVENT,
@@ -27,6 +29,8 @@ class Request implements PipeIoRequest {
   /** The registered wait, or 0n when none is registered (completed inline, or already unregistered). */
   wait = 0n;
   cancelRequested = false;
+  /** Set once the native memory is freed: from then on the OVERLAPPED address must not be handed to the OS. */
+  released = false;
 
   constructor(
     readonly id: number,
@@ -105,7 +109,7 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
 
   cancel(request: PipeIoRequest): void {
     const r = this.#requests.get(request.id);
-    if (r === undefined || r !== request || !r.pending || r.cancelRequested) return;
+    if (r === undefined || r !== request || !r.pending || r.cancelRequested || r.released) return;
     r.cancelRequested = true;
     this.#cancelled += 1;
     // CancelIoEx failing with ERROR_NOT_FOUND means the request completed first; either way its completion (real
@@ -134,6 +138,13 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
     const k = this.#k;
     const id = this.#nextId++;
     if (this.#nextId > 0x7fffffff) this.#nextId = 1;
+
+    // A handle opened without FILE_FLAG_OVERLAPPED would make ReadFile block the JS thread until data arrives
+    // (Win32 ignores the OVERLAPPED's asynchrony then): refuse it with an error instead of hanging.
+    if (this.#isSynchronous(handle)) {
+      return this.#failEarly(id, kind, handle, Win32Error.ERROR_INVALID_PARAMETER, done,
+        'the handle was not opened for overlapped I/O (FILE_FLAG_OVERLAPPED)');
+    }
 
     // Manual-reset event, as overlapped I/O expects: ReadFile/WriteFile reset it when the request starts and the OS
     // sets it when the request completes.
@@ -186,11 +197,20 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
     return request;
   }
 
-  #failEarly(id: number, kind: Kind, handle: bigint, code: number, done: PipeIoCallback): Request {
+  #failEarly(id: number, kind: Kind, handle: bigint, code: number, done: PipeIoCallback, detail?: string): Request {
     const request = new Request(id, kind, handle, 0n, 0n, new Uint8Array(0), 0, done);
+    request.released = true;
     this.#requests.set(id, request);
-    setImmediate(() => this.#deliver(request, { status: 'error', bytes: 0, data: null, code }));
+    const result: PipeIoResult = { status: 'error', bytes: 0, data: null, code, ...(detail === undefined ? {} : { detail }) };
+    setImmediate(() => this.#deliver(request, result));
     return request;
+  }
+
+  /** Whether `handle` was opened for synchronous I/O. Unknown (the query failed) counts as overlapped. */
+  #isSynchronous(handle: bigint): boolean {
+    const mode = [0];
+    const status = this.#k.NtQueryInformationFile(handle, Buffer.alloc(16), mode, 4, FileModeInformation);
+    return status === 0 && ((mode[0] ?? 0) & FILE_SYNCHRONOUS_IO) !== 0;
   }
 
   #pollUntilComplete(request: Request): void {
@@ -254,6 +274,7 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
 
   /** Frees the request's native memory and event; only once the OS is done with them. */
   #release(request: Request): void {
+    request.released = true;
     if (request.memory !== 0n) {
       koffi.free(request.memory);
       this.#buffers -= 1;

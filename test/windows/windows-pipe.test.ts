@@ -98,6 +98,18 @@ describeIf(onWindows, reason)('overlapped pipe I/O primitive (kernel32)', () => 
     expectIdle(io);
   });
 
+  it('refuses a handle opened without FILE_FLAG_OVERLAPPED instead of blocking the JS thread in ReadFile', async () => {
+    const pipe = createPipePair('out', { peerOverlapped: false });
+    // Data is waiting, so even if the check failed the read below would return rather than hang the lane.
+    expect(await write(io, pipe.ours, Buffer.from('x'))).toMatchObject({ status: 'ok', bytes: 1 });
+    const result = await read(io, pipe.peer);
+    expect(result).toMatchObject({ status: 'error', code: 87 });
+    expect(result.detail).toMatch(/FILE_FLAG_OVERLAPPED/);
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+    expectIdle(io);
+  });
+
   it('fails a read on an invalid handle asynchronously with the Win32 error', async () => {
     let sync = true;
     const result = await new Promise<PipeIoResult>((resolve) => {
