@@ -49,14 +49,24 @@ function cRate(client: string, total: number, inFlight: number, delayMs: number)
  * StartCompleted, SystemExited), each a registered callback fired from a C thread. No HCS semantics at all: the
  * floor any koffi binding that follows design.md's threading rules pays.
  */
-let floorProto: ReturnType<typeof koffi.proto> | undefined;
+interface FloorFunctions {
+  Proto: ReturnType<typeof koffi.proto>;
+  fire: (cb: unknown, ctx: bigint) => number;
+  noop: { async: (cb: (err: unknown) => void) => void };
+}
+// Loaded once and kept: the floor library runs a thread of its own, which must never see the library unloaded.
+let floorFunctions: FloorFunctions | undefined;
 
 async function koffiFloorRate(floorLibrary: string, total: number, inFlight: number): Promise<number> {
-  const lib = koffi.load(floorLibrary);
-  floorProto ??= koffi.proto('void BenchLifecycleNotify(uint32_t type, void *context, int32_t status, const char16_t *data)');
-  const Proto = floorProto;
-  const fire = lib.func('int floor_fire(BenchLifecycleNotify *cb, void *context)');
-  const noop = lib.func('int floor_noop(void)');
+  if (!floorFunctions) {
+    const lib = koffi.load(floorLibrary);
+    floorFunctions = {
+      Proto: koffi.proto('void BenchLifecycleNotify(uint32_t type, void *context, int32_t status, const char16_t *data)'),
+      fire: lib.func('int floor_fire(BenchLifecycleNotify *cb, void *context)') as FloorFunctions['fire'],
+      noop: lib.func('int floor_noop(void)') as unknown as FloorFunctions['noop'],
+    };
+  }
+  const { Proto, fire, noop } = floorFunctions;
   const waiting = new Map<bigint, () => void>();
   const callback = koffi.register((_t: number, ctx: bigint, _s: number, _d: string | null) => {
     const resolve = waiting.get(ctx);

@@ -15,9 +15,15 @@ const nsToUs = (ns: bigint) => Number(ns) / 1000;
  * call, and the time read in JS after the promise the callback resolves has been awaited — the same two points the
  * binding's measurement uses.
  */
+// Loaded once and kept: the floor library runs a thread of its own, which must never see the library unloaded.
+let floorLib: { Proto: ReturnType<typeof koffi.proto>; lib: ReturnType<typeof koffi.load> } | undefined;
+
 async function measureFloor(floorLibrary: string, iterations: number): Promise<number[]> {
-  const lib = koffi.load(floorLibrary);
-  const Proto = koffi.proto('void BenchFloorNotify(uint32_t type, void *context, int32_t status, const char16_t *data)');
+  floorLib ??= {
+    lib: koffi.load(floorLibrary),
+    Proto: koffi.proto('void BenchFloorNotify(uint32_t type, void *context, int32_t status, const char16_t *data)'),
+  };
+  const { lib, Proto } = floorLib;
   const fire = lib.func('int floor_fire(BenchFloorNotify *cb, void *context)');
   const lastNs = lib.func('uint64_t floor_last_ns(void)');
   const nowNs = lib.func('uint64_t floor_now_ns(void)');
@@ -84,8 +90,11 @@ type Trigger = 'simulator' | 'real-exit';
  * process teardown and the simulator's reaper thread competing for the same two cores. Either way C stamps
  * ProcessExited just before the callback and JS reads the clock when `wait()` resolves.
  */
+let stampLib: ReturnType<typeof koffi.load> | undefined;
+
 async function measureBinding(stampLibrary: string, iterations: number, trigger: Trigger, listenerEntry: () => bigint) {
-  const stamp = koffi.load(stampLibrary);
+  stampLib ??= koffi.load(stampLibrary);
+  const stamp = stampLib;
   const lastExitedNs = stamp.func('uint64_t stamp_last_exited_ns(void)');
   const exitedCount = stamp.func('uint64_t stamp_exited_count(void)');
   const id = `bench-notify-${trigger}`;

@@ -39,7 +39,7 @@ benchMain(async (options) => {
   const target = Number(process.env.BENCH_SCALE_COUNT) || (options.quick ? 200 : 5000);
   // Why a budget: every open starts a real host process (fork from this Node process inside the simulator), which on
   // a loaded 2-core machine can take longer than a benchmark run can afford; the result then says how far it got.
-  const budgetS = Number(process.env.BENCH_SCALE_BUDGET_S) || 420;
+  const budgetS = Number(process.env.BENCH_SCALE_BUDGET_S) || 300;
   // Warm-up: loads koffi, the library and the one registered callback, and lets the JIT, the allocator and the
   // simulator reach a steady state, so the baseline is not taken before one-time costs.
   for (let i = 0; i < 32; i++) await lifecycleOnce();

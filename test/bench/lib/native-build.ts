@@ -57,9 +57,11 @@ export function buildNativeHelpers(): NativeHelpers {
   const src = (name: string) => path.join(nativeDir, name);
   const out = (name: string) => path.join(benchBuildDir, name);
 
+  // Why -z nodelete: these libraries start threads that live as long as the process; koffi unloads a library when
+  // its last JS reference is collected (and at exit), which would unmap code those threads are still running.
   const floorLibrary = out('libnotify-floor.so');
   if (!newer(floorLibrary, [src('notify-floor.c')])) {
-    cc([...warn, '-shared', '-fPIC', '-o', floorLibrary, src('notify-floor.c'), '-lpthread']);
+    cc([...warn, '-shared', '-fPIC', '-Wl,-z,nodelete', '-o', floorLibrary, src('notify-floor.c'), '-lpthread']);
   }
   const lifecycleClient = out('lifecycle-client');
   if (!newer(lifecycleClient, [src('lifecycle-client.c')])) {
@@ -77,7 +79,7 @@ export function buildNativeHelpers(): NativeHelpers {
       // export it does not define, which needs the simulator as a DT_NEEDED dependency found at load time.
       const simDir = path.dirname(simLibrary);
       cc([
-        ...warn, '-shared', '-fPIC', '-o', stampLibrary, src('notify-stamp.c'),
+        ...warn, '-shared', '-fPIC', '-Wl,-z,nodelete', '-o', stampLibrary, src('notify-stamp.c'),
         `-L${simDir}`, '-Wl,--no-as-needed', `-l:${path.basename(simLibrary)}`, `-Wl,-rpath,${simDir}`, '-ldl',
       ]);
     }
