@@ -176,7 +176,11 @@ code=$?
 set -e
 cat "$out/stderr.log"
 cat "$out/stdout.log"
-if [ "$code" = 124 ] || [ "$code" = 137 ]; then echo "jest under Wine timed out after ${JEST_TIMEOUT_S}s"; fi
+if [ "$code" = 124 ] || [ "$code" = 137 ]; then
+  echo "jest under Wine timed out after ${JEST_TIMEOUT_S}s"
+  # timeout only kills node.exe; its jest workers are other Wine processes of this prefix: end them too.
+  "$WINESERVER" -k || true
+fi
 rm -rf "$out"
 step "done: exit code $code"
 exit "$code"

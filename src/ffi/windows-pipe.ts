@@ -142,8 +142,8 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
     // A handle opened without FILE_FLAG_OVERLAPPED would make ReadFile block the JS thread until data arrives
     // (Win32 ignores the OVERLAPPED's asynchrony then): refuse it with an error instead of hanging.
     if (this.#isSynchronous(handle)) {
-      return this.#failEarly(id, kind, handle, Win32Error.ERROR_INVALID_PARAMETER, done,
-        'the handle was not opened for overlapped I/O (FILE_FLAG_OVERLAPPED)');
+      const detail = 'the handle was not opened for overlapped I/O (FILE_FLAG_OVERLAPPED)';
+      return this.#failEarly(id, kind, handle, Win32Error.ERROR_INVALID_PARAMETER, done, detail);
     }
 
     // Manual-reset event, as overlapped I/O expects: ReadFile/WriteFile reset it when the request starts and the OS
