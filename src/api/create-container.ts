@@ -44,10 +44,18 @@ async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /** Best effort: stop and release a system we will not hand out (a failed or abandoned create). */
-async function discard(rt: Runtime, handle: HcsSystemHandle, container: Container | undefined): Promise<void> {
-  await rt.api.terminateComputeSystem(handle, '').catch(() => undefined);
-  if (container) await container.close().catch(() => undefined);
-  else await rt.api.closeComputeSystem(handle).catch(() => 0);
+async function discard(rt: Runtime, id: string, handle: HcsSystemHandle, container: Container | undefined): Promise<void> {
+  const operation = 'hcs::System::Terminate';
+  const startedAt = performance.now();
+  const res = await rt.api.terminateComputeSystem(handle, '').catch(() => undefined);
+  if (res) trace.call(operation, identityOf(id), res.hr >>> 0, startedAt);
+  if (container) {
+    // Why wait for SystemExited: a terminate is only accepted when it returns; the system is gone (and its id free
+    // for a retry) once it has exited. Bounded: a SystemExited that never comes must not hold the clean-up forever.
+    const hr = res ? res.hr >>> 0 : undefined;
+    if (hr === HRESULT.S_OK || hr === HRESULT.OPERATION_PENDING) await container.waitTimeout(CREATE_CLEANUP_BOUND_MS).catch(() => undefined);
+    await container.close().catch(() => undefined);
+  } else await rt.api.closeComputeSystem(handle).catch(() => 0);
 }
 
 /**
@@ -90,7 +98,7 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
         if (hr === HRESULT.OPERATION_PENDING) expectation = entry.expect(NotificationType.SystemCreateCompleted, operation);
       });
     } catch (err) {
-      await discard(rt, handle, undefined);
+      await discard(rt, id, handle, undefined);
       throw err;
     }
     const container = attachContainer(rt, id, handle, reg);
@@ -101,11 +109,11 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
         if (failed(outcome.status)) throw hcsErrorFromHresult(outcome.status, { operation, id, result: outcome.data });
       }
     } catch (err) {
-      await discard(rt, handle, container);
+      await discard(rt, id, handle, container);
       throw err;
     }
     if (abandoned) {
-      await discard(rt, handle, container);
+      await discard(rt, id, handle, container);
       throw new Error('abandoned');
     }
     return container;

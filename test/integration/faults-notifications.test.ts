@@ -167,6 +167,29 @@ describe('Exit races and exit codes', () => {
     await untilNoLiveProcesses();
     await stopAndClose(container);
   });
+
+  it('a ProcessExited without data whose HcsGetProcessProperties then fails gives -1 and the recorded HcsError', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(nodeProcess(api, 'setInterval(() => {}, 1000)', { CreateStdInPipe: false })),
+    );
+    const exits: unknown[] = [];
+    proc.on('exit', (code) => exits.push(code));
+    // The exit code then has to come from HcsGetProcessProperties (hcsshim's waitBackground), which fails.
+    await simFault({ Export: 'HcsGetProcessProperties', Mode: 'fail', HResult: '0x80070006', Count: 1 });
+    await simNotify({ Id: container.id, Pid: proc.pid, Type: PROCESS_EXITED, Status: 0, Data: null });
+    await expect(proc.wait()).resolves.toBe(-1);
+    await expect(proc.exitCode()).resolves.toBe(-1);
+    expect(exits).toEqual([-1]);
+    expect(proc.exitError).toBeInstanceOf(HcsError);
+    expect(proc.exitError).toMatchObject({ hresult: 0x80070006, operation: 'hcs::Process::Wait', id: container.id, pid: proc.pid });
+    await proc.close();
+    // The host process really is still running: terminating the system kills it.
+    await container.terminate();
+    await container.wait();
+    await untilNoLiveProcesses();
+    await container.close();
+  });
 });
 
 describe('Handle lifetime', () => {

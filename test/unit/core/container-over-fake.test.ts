@@ -61,6 +61,10 @@ describe('createContainer over the fake', () => {
   it('on a create timeout: terminates and closes before rejecting ERR_HCS_TIMEOUT, and leaks nothing', async () => {
     const { fake, rt } = setup();
     fake.autoComplete = false;
+    fake.once('terminateComputeSystem', (h) => {
+      setImmediate(() => fake.notify(h as bigint, N.SystemExited));
+      return { hr: PENDING, result: null };
+    });
     await expect(createContainer('c1', config, { timeoutMs: 20 })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
     // No ticks: the rejection itself comes after the clean-up (as hcsshim terminates before Create returns).
     expect(fake.callsOf('terminateComputeSystem')).toHaveLength(1);
