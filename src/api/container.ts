@@ -163,7 +163,8 @@ export class Container extends EventEmitter {
   }
 
   /**
-   * Resolves when the system has exited (SystemExited), however many times it is called, before or after the
+   * Resolves when the system has exited: the SystemExited notification delivered to the callback registered with
+   * `HcsRegisterComputeSystemCallback` (no call is made), however many times it is called, before or after the
    * exit; after an abnormal exit (e.g. 0xC0370106) it resolves too and {@link Container.exitError} says why.
    * Rejects with `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute
    * goes away, or an `AbortError` from `opts.signal`.
@@ -173,7 +174,7 @@ export class Container extends EventEmitter {
   }
 
   /**
-   * Like {@link Container.wait} with a time limit: rejects with `ERR_HCS_TIMEOUT` after `ms` milliseconds. The
+   * Like {@link Container.wait} (SystemExited through `HcsRegisterComputeSystemCallback`) with a time limit: rejects with `ERR_HCS_TIMEOUT` after `ms` milliseconds. The
    * handle stays usable and a later exit is handled normally.
    */
   async waitTimeout(ms: number): Promise<void> {
@@ -193,7 +194,8 @@ export class Container extends EventEmitter {
   }
 
   /**
-   * Always `false`, without calling HCS: hcsshim has answered this way since v0.7 (HCS no longer reports pending
+   * Always `false`, without calling HCS (the `PendingUpdates` property of `HcsGetComputeSystemProperties` is not
+   * queried): hcsshim has answered this way since v0.7 (HCS no longer reports pending
    * updates). Rejects with `ERR_HCS_ALREADY_CLOSED` after close.
    */
   async hasPendingUpdates(): Promise<boolean> {
@@ -213,17 +215,17 @@ export class Container extends EventEmitter {
     return decodeDocument(operation, { id: this.id }, 'properties document', decodeContainerProperties, res.value);
   }
 
-  /** Resource usage: the `Statistics` property. */
+  /** Resource usage: the `Statistics` property (`HcsGetComputeSystemProperties`). */
   async statistics(): Promise<Statistics> {
     return (await this.properties(['Statistics'])).Statistics;
   }
 
-  /** Processes running in the system: the `ProcessList` property. */
+  /** Processes running in the system: the `ProcessList` property (`HcsGetComputeSystemProperties`). */
   async processList(): Promise<ProcessListItem[]> {
     return (await this.properties(['ProcessList'])).ProcessList;
   }
 
-  /** Mapped virtual disks by controller number: the `MappedVirtualDisk` property. */
+  /** Mapped virtual disks by controller number: the `MappedVirtualDisk` property (`HcsGetComputeSystemProperties`). */
   async mappedVirtualDisks(): Promise<Record<number, MappedVirtualDiskController>> {
     return (await this.properties(['MappedVirtualDisk'])).MappedVirtualDiskControllers;
   }
@@ -251,8 +253,8 @@ export class Container extends EventEmitter {
   }
 
   /**
-   * Closes the handle (design.md rule 5): waits for in-flight calls, unregisters the notification callback, closes
-   * the handle, then rejects pending waits with `ERR_HCS_ALREADY_CLOSED`. Idempotent. Processes opened through this
+   * Closes the handle (design.md rule 5): waits for in-flight calls, unregisters the notification callback
+   * (`HcsUnregisterComputeSystemCallback`), closes the handle (`HcsCloseComputeSystem`), then rejects pending waits with `ERR_HCS_ALREADY_CLOSED`. Idempotent. Processes opened through this
    * container are separate handles and stay open (as in hcsshim): close them too.
    */
   close(): Promise<void> {

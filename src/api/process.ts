@@ -140,7 +140,9 @@ export class Process extends EventEmitter {
   }
 
   /**
-   * Resolves with the exit code once the process has exited, any number of times. Rejects with
+   * Resolves with the exit code once the process has exited (the ProcessExited notification delivered to the
+   * callback registered with `HcsRegisterProcessCallback`, then `HcsGetProcessProperties` if its data has no
+   * status), any number of times. Rejects with
    * `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute goes away,
    * or an `AbortError` from `opts.signal`.
    */
@@ -148,7 +150,7 @@ export class Process extends EventEmitter {
     return this.#wait('hcs::Process::Wait', { signal: opts.signal });
   }
 
-  /** Like {@link Process.wait} with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
+  /** Like {@link Process.wait} (ProcessExited through `HcsRegisterProcessCallback`) with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
   async waitTimeout(ms: number): Promise<number> {
     return this.#wait('hcs::Process::WaitTimeout', { timeoutMs: ms });
   }
@@ -260,7 +262,7 @@ export class Process extends EventEmitter {
   }
 
   /**
-   * Closes the process handle: waits for in-flight calls, unregisters, `HcsCloseProcess`, rejects pending waits
+   * Closes the process handle: waits for in-flight calls, unregisters (`HcsUnregisterProcessCallback`), `HcsCloseProcess`, rejects pending waits
    * with `ERR_HCS_ALREADY_CLOSED`, then destroys the stdio streams handed out and closes handles never handed out.
    * Idempotent.
    */

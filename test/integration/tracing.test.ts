@@ -22,6 +22,14 @@ describe('NODE_DEBUG=hcs tracing', () => {
     expect(run.stderr).toMatch(/CreateComputeSystem/);
     expect(run.stderr).toMatch(/CreateProcess/);
     expect(run.stderr).toMatch(/ProcessExited/);
+    // Each call with its identity, HRESULT and duration; each notification with its type, context and status.
+    expect(run.stderr).toMatch(/HCS \d+: hcs::CreateComputeSystem system trace-secrets-\d+ -> 0xc0370103 \(\d+\.\d+ms\)/);
+    expect(run.stderr).toMatch(/HCS \d+: hcs::System::CreateProcess system trace-secrets-\d+ -> 0x00000000 \(\d+\.\d+ms\)/);
+    expect(run.stderr).toMatch(/HCS \d+: hcs::System::Close system trace-secrets-\d+ -> 0x00000000 \(\d+\.\d+ms\)/);
+    expect(run.stderr).toMatch(/HCS \d+: notification SystemCreateCompleted context=\d+ system trace-secrets-\d+ status=0x00000000/);
+    expect(run.stderr).toMatch(/HCS \d+: notification ProcessExited context=\d+ process \d+ in trace-secrets-\d+ status=0x00000000/);
+    // The refused duplicate create is traced with its failure HRESULT.
+    expect(run.stderr).toMatch(/hcs::CreateComputeSystem system trace-secrets-\d+ -> 0xc037010f/);
     expect(run.stdout).not.toContain(SECRET);
     expect(run.stderr).not.toContain(SECRET);
     // A signal here (SIGSEGV) means a crash while Node tears down, e.g. a library unloaded under its own threads.
