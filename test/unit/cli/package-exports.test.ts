@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itIf } from '../../support/lanes';
+import { itIf, onPosix } from '../../support/lanes';
 import { ensureBuilt, fixtures, repoRoot } from './cli-harness';
 
 // These tests load the package the way a consumer does: by name, through package.json "exports", from a project
@@ -153,4 +153,77 @@ describe('package exports', () => {
     expect(run.stdout).toContain('"title": "ProcessConfig"');
     expect(run.stdout.trim().split(/\r?\n/).pop()).toBe('KOFFI_LOADED=false');
   });
+
+  it('bin.hcs in package.json names the built CLI, which runs through the consumer link', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+    expect(Object.keys(manifest.bin)).toEqual(['hcs']);
+    // Resolve the way npm links a bin: relative to the installed package folder.
+    const pkgDir = join(consumer, 'node_modules', 'hcsshim-ts');
+    const bin = join(consumer === tempDir ? pkgDir : repoRoot, manifest.bin.hcs!);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const run = spawnSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(manifest.version);
+  });
+});
+
+// The "types" conditions: a TypeScript consumer with module/moduleResolution nodenext must get the declarations from
+// both a CommonJS file (.cts, resolved with the "require" condition) and an ES module (.mts, the "import" condition),
+// for the root and ./schemas. `@ts-expect-error` lines prove the types are real, not `any`. Needs the native tsc,
+// which the Windows lane (Node under Wine) cannot run.
+describe('package types', () => {
+  const consumerSource = (header: string): string =>
+    `${header}\n` +
+    `const p: ProcessConfig = { CommandLine: 'cmd /c echo hi', ConsoleSize: [25, 80] };\n` +
+    `const wire: string = encodeProcessConfig(p);\n` +
+    `const issues: ValidationIssue[] = validateDocument('process', p);\n` +
+    `// @ts-expect-error CommandLine is a string\n` +
+    `const bad: ProcessConfig = { CommandLine: 1 };\n` +
+    `// @ts-expect-error unknown document kind\n` +
+    `validateDocument('nope', {});\n` +
+    `const status: number = decodeProcessStatus('{}').ExitCode;\n` +
+    `const create: (id: string, config: ContainerConfig) => Promise<unknown> = root.createContainer;\n` +
+    `// @ts-expect-error escapeArgs takes an array\n` +
+    `root.escapeArgs('x');\n` +
+    `export { wire, issues, bad, status, create };\n`;
+  const imports =
+    `import { decodeProcessStatus, encodeProcessConfig, validateDocument, type ContainerConfig, type ProcessConfig, type ValidationIssue } from 'hcsshim-ts/schemas';\n` +
+    `import * as root from 'hcsshim-ts';`;
+
+  itIf(onPosix, 'the native tsc does not run under Wine')('resolve for require (.cts) and import (.mts) consumers', () => {
+    if (consumer !== tempDir) return; // no link: nothing to type-check as a consumer
+    const dir = join(tempDir, 'types');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'cjs.cts'),
+      consumerSource(`${imports}\nimport manifest = require('hcsshim-ts/package.json');\nexport const name: string = manifest.name;`),
+    );
+    writeFileSync(join(dir, 'esm.mts'), consumerSource(imports));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          resolveJsonModule: true,
+          lib: ['es2023'],
+          types: ['node'],
+          typeRoots: [join(repoRoot, 'node_modules', '@types')],
+        },
+        files: ['cjs.cts', 'esm.mts'],
+      }),
+    );
+    const tsc = join(repoRoot, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
+    const run = spawnSync(process.execPath, [tsc, '-p', dir, '--traceResolution'], { encoding: 'utf8', timeout: 60_000 });
+    const errors = run.stdout.split(/\r?\n/).filter((line) => /error TS\d+/.test(line));
+    expect(errors).toEqual([]);
+    expect(run.status).toBe(0);
+    // Both specifiers resolved to the declarations in dist/, from both module kinds.
+    const resolved = run.stdout.split(/\r?\n/).filter((line) => /Module name 'hcsshim-ts[^']*' was successfully resolved/.test(line));
+    expect(resolved.filter((l) => l.includes("'hcsshim-ts/schemas'") && /dist\/schemas\/index\.d\.ts/.test(l))).toHaveLength(2);
+    expect(resolved.filter((l) => l.includes("'hcsshim-ts'") && /dist\/src\/index\.d\.ts/.test(l))).toHaveLength(2);
+  }, 90_000);
 });
