@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import { documentSchemas, validateDocument, type DocumentKind } from '../../../schemas';
 import { generateJsonSchemaFiles, jsonSchemaFor, JSON_SCHEMA_DIALECT } from '../../../src/cli/json-schema';
+import { unknownKeyEverywhere } from './support/strictness';
 
 const root = join(__dirname, '..', '..', '..');
 const jsonDir = join(root, 'schemas', 'json');
@@ -115,6 +116,10 @@ describe('JSON Schema with ajv', () => {
 
   it.each(invalid)('rejects %s, as the zod schema does', (_what, kind, doc) => {
     expect(validateDocument(kind, doc)).not.toEqual([]);
+    expect(compile(kind)(doc)).toBe(false);
+  });
+
+  it.each(unknownKeyEverywhere)('refuses an unknown key in %s (additionalProperties: false everywhere)', (_name, kind, doc) => {
     expect(compile(kind)(doc)).toBe(false);
   });
 

@@ -6,6 +6,7 @@ import {
   type DocumentKind,
   type ValidationIssue,
 } from '../../../schemas';
+import { unknownKeyEverywhere } from './support/strictness';
 
 const GUID = '1c0e4a8e-5b2f-4c1d-9e3a-7f6b5d4c3b2a';
 
@@ -50,6 +51,16 @@ describe('strict objects and key suggestions', () => {
     const paths = pathsOf('container', { Layers: [{ ID: 'x', Path: '' }], ProcessorCount: -1, Nmae: 'a' });
     expect(paths).toEqual(expect.arrayContaining(['Name', 'Layers[0].ID', 'Layers[0].Path', 'ProcessorCount', 'Nmae']));
     expect(paths).toHaveLength(5);
+  });
+});
+
+describe('every object is strict', () => {
+  test.each(unknownKeyEverywhere)('%s refuses an unknown key, and only that is reported', (_name, kind, value, path) => {
+    const issues = issuesOf(kind, value);
+    expect(issues.map((i) => i.path)).toEqual([path]);
+    expect(issues[0]!.message).toMatch(/^unknown key/);
+    // The same document without the extra key is valid, so the key alone is the problem.
+    expect(issuesOf(kind, JSON.parse(JSON.stringify(value).replace(/,?"Extra":1/, '')))).toEqual([]);
   });
 });
 
