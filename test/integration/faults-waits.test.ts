@@ -12,7 +12,7 @@ import {
   useSimulatorHygiene,
   within,
 } from '../support/integration';
-import { simDisconnect, simFault, simNotify, simReset, simStats } from '../support/sim';
+import { simDisconnect, simFault, simNotify, simRelease, simReset, simStats } from '../support/sim';
 import * as api from '../../src';
 import { createContainer, HcsError, isTimeout } from '../../src';
 
@@ -125,6 +125,28 @@ describe('Waits that never finish', () => {
     expect(['AbortError', 'TimeoutError']).toContain(err.name);
     // An abort rejects at once; the clean-up (terminate, unregister, close) finishes in the background. Wait for
     // the condition (bounded), then the hygiene check asserts that nothing was left open.
+    const stats = await simEventually((s) => s.SystemHandles === 0 && s.Callbacks === 0 && s.ComputeSystems === 0);
+    expect({ SystemHandles: stats.SystemHandles, Callbacks: stats.Callbacks, ComputeSystems: stats.ComputeSystems }).toEqual({
+      SystemHandles: 0,
+      Callbacks: 0,
+      ComputeSystems: 0,
+    });
+  });
+
+  it('an abort while HcsCreateComputeSystem is still blocked rejects promptly; the system is released once the call returns', async () => {
+    await simFault({ Export: 'HcsCreateComputeSystem', Count: 1, Mode: 'hang', DelayMs: 0 });
+    const id = newId();
+    const ac = new AbortController();
+    const creating = settle(createContainer(id, containerConfig(id), { signal: ac.signal }));
+    await sleep(100);
+    const started = Date.now();
+    ac.abort(new Error('user gave up'));
+    const outcome = await creating;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcome.ok).toBe(false);
+    expect((outcome as { error: Error }).error.name).toBe('AbortError');
+    // The native call still owns its arguments and will hand back a handle: nothing may be released before that.
+    await simRelease();
     const stats = await simEventually((s) => s.SystemHandles === 0 && s.Callbacks === 0 && s.ComputeSystems === 0);
     expect({ SystemHandles: stats.SystemHandles, Callbacks: stats.Callbacks, ComputeSystems: stats.ComputeSystems }).toEqual({
       SystemHandles: 0,
