@@ -9,7 +9,6 @@ const GENERIC_READ = 0x80000000;
 const GENERIC_WRITE = 0x40000000;
 const OPEN_EXISTING = 3;
 const INVALID_HANDLE_VALUE = 0xffffffffffffffffn;
-const HANDLE_FLAG_INHERIT = 0x1;
 
 let counter = 0;
 
@@ -74,4 +73,3 @@ export function isOpenHandle(handle: bigint): boolean {
   return win32().GetHandleInformation(handle, flags) !== 0;
 }
 
-export { HANDLE_FLAG_INHERIT };
