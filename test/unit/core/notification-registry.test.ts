@@ -72,6 +72,19 @@ describe('NotificationRegistry', () => {
     expect(registry.size).toBe(1);
   });
 
+  it('the listener only records and returns: microseconds per notification, even with waiters armed', () => {
+    const { fake, registry } = setup();
+    const entries = Array.from({ length: 100 }, (_, i) => registry.open({ kind: 'system', id: `s${i}` }));
+    for (const e of entries) void e.exited();
+    const n = 50_000;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fake.notifyContext(entries[i % entries.length]!.context, i % 3 === 0 ? N.SystemExited : 0x7777, 0, null);
+    const perCallUs = Number(process.hrtime.bigint() - started) / 1000 / n;
+    // Generous for a shared CI machine; a callback that did real work (parsing, waiting) would be far slower.
+    expect(perCallUs).toBeLessThan(50);
+    expect(registry.size).toBe(entries.length);
+  });
+
   it('never throws from the listener, even for malformed arguments', () => {
     const { fake, registry } = setup();
     registry.open({ kind: 'system', id: 'a' });
