@@ -87,6 +87,15 @@ describe('Go integer types', () => {
     expect(issuesOf('container', container({ StorageSandboxSize: value })).length === 0).toBe(ok);
   });
 
+  test.each(['BandwidthMaximum', 'IOPSMaximum'])('MappedDirectories[].%s is a size/limit: 0..MAX_SAFE_INTEGER, integer', (key) => {
+    const dir = (value: unknown) => container({ MappedDirectories: [{ HostPath: 'h', ContainerPath: 'c', [key]: value }] });
+    expect(issuesOf('container', dir(Number.MAX_SAFE_INTEGER))).toEqual([]);
+    expect(issuesOf('container', dir(0))).toEqual([]);
+    for (const bad of [Number.MAX_SAFE_INTEGER + 1, -1, 0.5, '1']) {
+      expect(pathsOf('container', dir(bad))).toEqual([`MappedDirectories[0].${key}`]);
+    }
+  });
+
   test.each(['ProcessorWeight', 'ProcessorMaximum'])('%s is 0..10000', (key) => {
     expect(issuesOf('container', container({ [key]: 10000 }))).toEqual([]);
     expect(issuesOf('container', container({ [key]: 0 }))).toEqual([]);
