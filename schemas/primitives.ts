@@ -19,24 +19,34 @@ export const VOLUME_PATH_PATTERN =
 /** The largest value of a Go `uint32`. */
 export const UINT32_MAX = 4294967295;
 
+// One instance of each primitive, shared by every field that uses it: zod schemas are immutable (every method
+// returns a new schema), and constructing them is most of what importing the schema layer costs (issue #6).
+const GO_STRING = z.string().regex(NO_NUL_PATTERN, { error: NUL_MESSAGE });
+const NON_EMPTY_STRING = GO_STRING.min(1, { error: 'must not be empty' });
+const UINT32 = z.int().min(0).max(UINT32_MAX);
+const UINT16 = z.int().min(0).max(65535);
+const SAFE_COUNT = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const WEIGHT_10000 = z.int().min(0).max(10000);
+const GUID_STRING = z.string().regex(GUID_PATTERN, { error: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits)' });
+
 /** A Go `string`: any text without NUL characters. */
 export function goString() {
-  return z.string().regex(NO_NUL_PATTERN, { error: NUL_MESSAGE });
+  return GO_STRING;
 }
 
 /** A Go `string` that this binding requires to be non-empty (names, paths). */
 export function nonEmptyString() {
-  return goString().min(1, { error: 'must not be empty' });
+  return NON_EMPTY_STRING;
 }
 
 /** A Go `uint32`: an integer in 0..4294967295. */
 export function uint32() {
-  return z.int().min(0).max(UINT32_MAX);
+  return UINT32;
 }
 
 /** A Go `uint16` (console dimensions): an integer in 0..65535. */
 export function uint16() {
-  return z.int().min(0).max(65535);
+  return UINT16;
 }
 
 /**
@@ -44,17 +54,17 @@ export function uint16() {
  * cannot be represented exactly by a JavaScript number, so they are refused rather than silently rounded.
  */
 export function safeCount() {
-  return z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+  return SAFE_COUNT;
 }
 
 /** `ProcessorWeight`/`ProcessorMaximum`: an integer in 0..10000 (0 means "not set" and is omitted). */
 export function weight10000() {
-  return z.int().min(0).max(10000);
+  return WEIGHT_10000;
 }
 
 /** A GUID string in the 8-4-4-4-12 hex layout. */
 export function guidString() {
-  return z.string().regex(GUID_PATTERN, { error: 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits)' });
+  return GUID_STRING;
 }
 
 /**

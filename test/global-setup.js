@@ -9,6 +9,5 @@ const root = path.join(__dirname, '..');
 module.exports = async () => {
   if (process.platform === 'win32') return;
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build-sim.js')], { stdio: 'inherit', cwd: root });
-  const tsc = path.join(root, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-dist.js')], { stdio: 'inherit', cwd: root });
 };

@@ -16,9 +16,8 @@ export const fixtures = join(repoRoot, 'test', 'fixtures', 'cli');
  */
 export function ensureBuilt(): void {
   if (existsSync(cliMain) || process.platform === 'win32') return;
-  const tsc = join(repoRoot, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-dist.js')], { cwd: repoRoot, stdio: 'pipe' });
   } catch {
     // Type errors elsewhere in the tree still emit JavaScript; the existence check below is what matters.
   }

@@ -140,6 +140,35 @@ describe('package exports', () => {
     expect(run.koffiLoaded).toBe(false);
   });
 
+  itIf(rootBuilt, 'dist/src/index.js is not built yet')('both entry points share one schema layer: errors and schemas are the same objects', () => {
+    const code =
+      `const root = require('hcsshim-ts'); const schemas = require('hcsshim-ts/schemas');` +
+      `let err; try { root.encodeProcessConfig({ Commandline: 'x' }) } catch (e) { err = e }` +
+      `console.log(JSON.stringify({ same: root.HcsValidationError === schemas.HcsValidationError,` +
+      ` instance: err instanceof schemas.HcsValidationError, encode: root.encodeProcessConfig === schemas.encodeProcessConfig }))`;
+    const run = inConsumer(code, 'cjs');
+    expect(run.stderr).toBe('');
+    expect(run.output).toEqual({ same: true, instance: true, encode: true });
+  });
+
+  itIf(rootBuilt, 'dist/src/index.js is not built yet')('ESM named imports of the bundled entry points work', () => {
+    const code =
+      `import { createContainer, HcsError } from 'hcsshim-ts'; import { ProcessConfigSchema } from 'hcsshim-ts/schemas';` +
+      `console.log(JSON.stringify([typeof createContainer, typeof HcsError, typeof ProcessConfigSchema.parse]))`;
+    const run = inConsumer(code, 'esm');
+    expect(run.stderr).toBe('');
+    expect(run.output).toEqual(['function', 'function', 'function']);
+  });
+
+  itIf(rootBuilt, 'dist/src/index.js is not built yet')('requiring the root loads two files of this package (the bundles), not one per module', () => {
+    const code =
+      `require('hcsshim-ts'); const own = Object.keys(require.cache).map((f) => f.replace(/\\\\/g, '/'))` +
+      `.filter((f) => f.includes('/dist/')).map((f) => f.slice(f.indexOf('/dist/'))).sort(); console.log(JSON.stringify(own))`;
+    const run = inConsumer(code, 'cjs');
+    expect(run.stderr).toBe('');
+    expect(run.output).toEqual(['/dist/schemas/index.js', '/dist/src/index.js']);
+  });
+
   it('the CLI entry does not load koffi', () => {
     const code =
       `process.argv = [process.argv[0], 'hcs', 'schema', 'process'];` +
