@@ -18,6 +18,8 @@ export interface ProcessStatus {
   LastWaitResult: number;
 }
 
+const FIELD_NAMES: ReadonlySet<string> = new Set(['ProcessId', 'Exited', 'ExitCode', 'LastWaitResult']);
+
 /**
  * Decodes a `ProcessStatus` document: JSON text or an already-parsed value. Empty text, `null` and `undefined` give
  * all-zero fields, as does well-formed JSON of the wrong shape. Throws a `JsonTextError` (line and column) only for
@@ -26,7 +28,7 @@ export interface ProcessStatus {
 export function decodeProcessStatus(text: unknown): ProcessStatus {
   let value: unknown = text;
   if (typeof text === 'string') value = text.trim() === '' ? undefined : parseJsonDocument(text);
-  const fields = new GoFields(value);
+  const fields = new GoFields(value, FIELD_NAMES);
   return {
     ProcessId: fields.uint('ProcessId', UINT32_MAX),
     Exited: fields.bool('Exited'),

@@ -80,11 +80,17 @@ export class Process extends EventEmitter {
     // WeakRef: see Container. The exit code is computed without `this` so that an unclosed Process can be collected.
     const self = new WeakRef(this);
     const who = { id: containerId, pid };
+    const record = (info: ExitInfo): void => {
+      const proc = self.deref();
+      if (proc) proc.#recordExit(info);
+    };
     reg.entry.exited().then(
-      async (outcome) => {
-        const info = await exitInfoFrom(rt, reg, handle, who, outcome);
-        const proc = self.deref();
-        if (proc) proc.#recordExit(info);
+      (outcome) => {
+        // Why two steps: the usual exit carries its ProcessStatus and settles in this same turn; only an exit without
+        // one pays for the extra call (and the extra promise hops) of asking HCS.
+        const info = exitInfoFromNotification(outcome, who);
+        if (info) record(info);
+        else void exitInfoFromProperties(rt, reg, handle, who).then(record);
       },
       () => {},
     );
@@ -306,14 +312,8 @@ function exitInfoFromStatus(status: ReturnType<typeof decodeProcessStatus>, who:
   return { code: status.ExitCode };
 }
 
-/** Works out the exit code after ProcessExited: from its data, else from `HcsGetProcessProperties`. */
-async function exitInfoFrom(
-  rt: Runtime,
-  reg: RegisteredHandle,
-  handle: HcsProcessHandle,
-  who: { id: string; pid: number },
-  outcome: NotificationOutcome,
-): Promise<ExitInfo> {
+/** The exit code from the ProcessExited notification itself (status, ProcessStatus data); `undefined`: ask HCS. */
+function exitInfoFromNotification(outcome: NotificationOutcome, who: { id: string; pid: number }): ExitInfo | undefined {
   const operation = 'hcs::Process::Wait';
   if (failed(outcome.status)) return { code: -1, error: hcsErrorFromHresult(outcome.status, { operation, ...who, result: outcome.data }) };
   try {
@@ -324,6 +324,17 @@ async function exitInfoFrom(
   } catch {
     // not a ProcessStatus document: ask HCS instead
   }
+  return undefined;
+}
+
+/** The exit code from `HcsGetProcessProperties`, when the notification did not carry it. Never rejects. */
+async function exitInfoFromProperties(
+  rt: Runtime,
+  reg: RegisteredHandle,
+  handle: HcsProcessHandle,
+  who: { id: string; pid: number },
+): Promise<ExitInfo> {
+  const operation = 'hcs::Process::Wait';
   try {
     const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
     if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };

@@ -5,6 +5,8 @@ import {
   decodeProcessStatus,
   JsonTextError,
 } from '../../../schemas/outputs';
+import { GoFields } from '../../../schemas/outputs/go-fields';
+import fc from 'fast-check';
 
 const sample = {
   Id: 'web-01',
@@ -241,5 +243,32 @@ describe('decodeProcessStatus', () => {
 
   it('throws a JsonTextError for text that is not JSON', () => {
     expect(() => decodeProcessStatus('{"ProcessId":}')).toThrow(JsonTextError);
+  });
+
+  it('the exact-key fast path reads what Go-style folding reads, for any values and any mix of spellings', () => {
+    const names = ['ProcessId', 'Exited', 'ExitCode', 'LastWaitResult'];
+    const value = fc.oneof(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), fc.double(), fc.boolean(), fc.constant(null), fc.string());
+    const key = fc.oneof(fc.constantFrom(...names), fc.constantFrom('processid', 'EXITCODE', 'exited', 'lastWaitResult', 'Other'));
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (doc) => {
+        const folded = new GoFields(doc);
+        const fast = new GoFields(doc, new Set(names));
+        for (const name of names) {
+          expect(fast.uint(name, 0xffffffff)).toBe(folded.uint(name, 0xffffffff));
+          expect(fast.int(name, -(2 ** 31), 0xffffffff)).toBe(folded.int(name, -(2 ** 31), 0xffffffff));
+          expect(fast.bool(name)).toBe(folded.bool(name));
+        }
+        // The decoder itself agrees with a folding-only read of the same document.
+        const status = decodeProcessStatus(doc);
+        expect(status.ProcessId).toBe(folded.uint('ProcessId', 0xffffffff));
+        expect(status.Exited).toBe(folded.bool('Exited'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a differently cased duplicate still decides the value (the fast path is not taken)', () => {
+    expect(decodeProcessStatus('{"ExitCode":1,"exitcode":2}').ExitCode).toBe(2);
+    expect(decodeProcessStatus('{"exitcode":2,"ExitCode":1}').ExitCode).toBe(1);
   });
 });
