@@ -196,6 +196,9 @@ SIM_EXPORT HRESULT_ HcsSimControl(const wchar16 *request, wchar16 **response) {
   } else if (sim_strieq(op, "Quiesce")) {
     do_reset();
     while (G.reapers > 0) sim_cond_wait(&G.cond, &G.lock, 50);
+    UNLOCK();
+    sim_os_watch_stop();
+    LOCK();
     dispatch_stop_threads();
   } else if (sim_strieq(op, "Release")) {
     G.release_gen++;

@@ -80,11 +80,19 @@ static int reg_matches(const sim_reg *r, sim_system *s, sim_process *p, int broa
   return r->sys == s && !r->proc;
 }
 
+/* The registrations to look at: all of them for a broadcast, else the target's own (in registration order). */
+static sim_reg *first_reg(sim_system *s, sim_process *p, int broadcast) {
+  return broadcast ? G.regs : p ? p->regs : s->regs;
+}
+
+static sim_reg *next_reg(const sim_reg *r, int broadcast) { return broadcast ? r->next : r->tnext; }
+
 /* Calls every matching registration (G.lock released around the calls) or keeps the notification for later. */
 static void deliver(sim_system *s, sim_process *p, int broadcast, uint32_t type, int32_t status, const char *data,
                     int times) {
   size_t n = 0;
-  for (sim_reg *r = G.regs; r; r = r->next) n += (size_t)reg_matches(r, s, p, broadcast);
+  for (sim_reg *r = first_reg(s, p, broadcast); r; r = next_reg(r, broadcast))
+    n += (size_t)reg_matches(r, s, p, broadcast);
   if (!n) {
     if (broadcast) return;
     note_queue *q = p ? &p->pending : &s->pending;
@@ -102,7 +110,7 @@ static void deliver(sim_system *s, sim_process *p, int broadcast, uint32_t type,
   }
   sim_reg **arr = sim_xcalloc(n, sizeof *arr);
   size_t i = 0;
-  for (sim_reg *r = G.regs; r; r = r->next) {
+  for (sim_reg *r = first_reg(s, p, broadcast); r; r = next_reg(r, broadcast)) {
     if (!reg_matches(r, s, p, broadcast)) continue;
     r->refs++;
     arr[i++] = r;

@@ -60,15 +60,55 @@ void sys_unref(sim_system *s) {
   free(s);
 }
 
+/* ASCII case-folded FNV-1a, matching sim_strieq. */
+static size_t id_hash(const char *id) {
+  uint32_t h = 2166136261u;
+  for (; *id; id++) {
+    unsigned c = (unsigned char)*id;
+    if (c >= 'A' && c <= 'Z') c += 32;
+    h = (h ^ c) * 16777619u;
+  }
+  return h;
+}
+
+static void index_insert(sim_system *s) {
+  size_t b = id_hash(s->id) & (G.sys_buckets - 1);
+  s->hnext = G.sys_index[b];
+  G.sys_index[b] = s;
+}
+
+void sys_list(sim_system *s) {
+  if ((size_t)G.systems_listed + 1 > G.sys_buckets) { /* keep chains short: at most one system per bucket on average */
+    size_t n = G.sys_buckets ? G.sys_buckets * 2 : 64;
+    free(G.sys_index);
+    G.sys_index = sim_xcalloc(n, sizeof *G.sys_index);
+    G.sys_buckets = n;
+    for (sim_system *t = G.systems; t; t = t->next) index_insert(t);
+  }
+  index_insert(s);
+  s->next = NULL;
+  s->prev = G.systems_tail;
+  if (G.systems_tail) G.systems_tail->next = s;
+  else G.systems = s;
+  G.systems_tail = s;
+  s->listed = 1;
+  G.systems_listed++;
+}
+
 void sys_unlist(sim_system *s) {
   if (!s->listed) return;
-  for (sim_system **pp = &G.systems; *pp; pp = &(*pp)->next) {
+  for (sim_system **pp = &G.sys_index[id_hash(s->id) & (G.sys_buckets - 1)]; *pp; pp = &(*pp)->hnext) {
     if (*pp == s) {
-      *pp = s->next;
+      *pp = s->hnext;
       break;
     }
   }
-  s->next = NULL;
+  s->hnext = NULL;
+  if (s->prev) s->prev->next = s->next;
+  else G.systems = s->next;
+  if (s->next) s->next->prev = s->prev;
+  else G.systems_tail = s->prev;
+  s->next = s->prev = NULL;
   s->listed = 0;
   G.systems_listed--;
   notes_clear(&s->pending);
@@ -76,7 +116,8 @@ void sys_unlist(sim_system *s) {
 }
 
 sim_system *sys_find(const char *id) {
-  for (sim_system *s = G.systems; s; s = s->next)
+  if (!G.sys_buckets) return NULL;
+  for (sim_system *s = G.sys_index[id_hash(id) & (G.sys_buckets - 1)]; s; s = s->hnext)
     if (sim_strieq(s->id, id)) return s;
   return NULL;
 }
@@ -112,14 +153,50 @@ void reg_unref(sim_reg *r) {
   free(r);
 }
 
+void reg_link(sim_reg *r) {
+  sim_reg **head = r->proc ? &r->proc->regs : &r->sys->regs;
+  sim_reg **tail = r->proc ? &r->proc->regs_tail : &r->sys->regs_tail;
+  r->prev = G.regs_tail;
+  r->next = NULL;
+  if (G.regs_tail) G.regs_tail->next = r;
+  else G.regs = r;
+  G.regs_tail = r;
+  r->tprev = *tail;
+  r->tnext = NULL;
+  if (*tail) (*tail)->tnext = r;
+  else *head = r;
+  *tail = r;
+  r->linked = 1;
+}
+
 void reg_unlink(sim_reg *r) {
-  for (sim_reg **pp = &G.regs; *pp; pp = &(*pp)->next) {
-    if (*pp == r) {
-      *pp = r->next;
-      r->next = NULL;
-      return;
-    }
-  }
+  if (!r->linked) return;
+  sim_reg **head = r->proc ? &r->proc->regs : &r->sys->regs;
+  sim_reg **tail = r->proc ? &r->proc->regs_tail : &r->sys->regs_tail;
+  if (r->prev) r->prev->next = r->next;
+  else G.regs = r->next;
+  if (r->next) r->next->prev = r->prev;
+  else G.regs_tail = r->prev;
+  if (r->tprev) r->tprev->tnext = r->tnext;
+  else *head = r->tnext;
+  if (r->tnext) r->tnext->tprev = r->tprev;
+  else *tail = r->tprev;
+  r->next = r->prev = r->tnext = r->tprev = NULL;
+  r->linked = 0;
+}
+
+void live_add(sim_process *p) {
+  p->prev_live = NULL;
+  p->next_live = G.live;
+  if (G.live) G.live->prev_live = p;
+  G.live = p;
+}
+
+void live_remove(sim_process *p) {
+  if (p->prev_live) p->prev_live->next_live = p->next_live;
+  else if (G.live == p) G.live = p->next_live;
+  if (p->next_live) p->next_live->prev_live = p->prev_live;
+  p->next_live = p->prev_live = NULL;
 }
 
 void sys_signal_processes(sim_system *s, int kill_them) {

@@ -8,12 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#endif
 
 #include "platform-posix-relay.h"
 #include "platform.h"
@@ -109,6 +115,9 @@ struct sim_os_proc {
   int err_keep;
   int want_in, want_out;
   int reaped;
+  int pidfd; /* Linux: watched by the shared watcher thread until the process ends; else -1 */
+  void (*ended)(void *);
+  void *ended_arg;
   stdin_relay *relay; /* non-console stdin */
   char argv0[256];
   char image[256];
@@ -163,9 +172,26 @@ static uint32_t win32_from_errno(int e, int stage) {
   }
 }
 
-/* Child side after fork: only async-signal-safe calls until exec. */
-static void child(const sim_spawn_req *req, const char *path, char **argv, char **envp, int in_r, int out_w,
-                  int err_w, const char *slave, int status_w) {
+/* What the child needs, all prepared by the parent before the child starts. */
+typedef struct child_args {
+  const sim_spawn_req *req;
+  const char *path;
+  char **argv, **envp;
+  int in_r, out_w, err_w;
+  const char *slave; /* pty slave name, or NULL */
+  int status_w;      /* exec-failure status pipe (close-on-exec) */
+} child_args;
+
+/*
+ * Child side, until exec. It shares the parent's memory (clone with CLONE_VM, see start_child): only
+ * async-signal-safe system-call wrappers, no malloc, no locks, no writes to memory but its own stack (and errno,
+ * which is the suspended parent thread's). All signals are blocked on entry (the parent blocked them), so none of
+ * the host's handlers can run here: dispositions go back to the default before the mask is cleared.
+ */
+static int child_main(void *arg) {
+  const child_args *a = arg;
+  const sim_spawn_req *req = a->req;
+  const char *slave = a->slave;
   sigset_t none;
   sigemptyset(&none);
   struct sigaction dfl;
@@ -188,9 +214,9 @@ static void child(const sim_spawn_req *req, const char *path, char **argv, char 
   } else {
     setpgid(0, 0);
     int null_fd = open("/dev/null", O_RDWR);
-    dup2(in_r >= 0 ? in_r : null_fd, 0);
-    dup2(out_w >= 0 ? out_w : null_fd, 1);
-    dup2(err_w >= 0 ? err_w : null_fd, 2);
+    dup2(a->in_r >= 0 ? a->in_r : null_fd, 0);
+    dup2(a->out_w >= 0 ? a->out_w : null_fd, 1);
+    dup2(a->err_w >= 0 ? a->err_w : null_fd, 2);
     if (null_fd > 2) close(null_fd);
   }
 #ifdef SYS_close_range
@@ -202,14 +228,101 @@ static void child(const sim_spawn_req *req, const char *path, char **argv, char 
     goto fail;
   }
   stage = 2;
-  if (strchr(path, '/')) execve(path, argv, envp);
-  else execvpe(path, argv, envp);
+  if (strchr(a->path, '/')) execve(a->path, a->argv, a->envp);
+  else execvpe(a->path, a->argv, a->envp); /* glibc searches PATH on the stack (as posix_spawnp does): no malloc */
 fail:;
   int e = errno;
   unsigned char msg[2] = {(unsigned char)stage, (unsigned char)(e > 255 ? 255 : e)};
-  ssize_t w = write(status_w, msg, 2);
+  ssize_t w = write(a->status_w, msg, 2);
   (void)w;
   _exit(127);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SIM_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SIM_SANITIZED 1
+#endif
+#endif
+
+#if defined(__linux__) && !defined(SIM_SANITIZED)
+/*
+ * Child stacks are kept for reuse: unmapping one costs an inter-processor TLB flush on every CPU that runs one of
+ * the host's threads, and a fresh one faults its pages in again. Each has a guard page at its low end.
+ */
+#define CHILD_STACK_BYTES (256 * 1024)
+#define CHILD_STACKS_KEPT 8
+static struct {
+  pthread_mutex_t lock;
+  char *kept[CHILD_STACKS_KEPT];
+  int n;
+} stacks = {PTHREAD_MUTEX_INITIALIZER, {NULL}, 0};
+
+static char *stack_get(size_t size) {
+  if (size == CHILD_STACK_BYTES) {
+    pthread_mutex_lock(&stacks.lock);
+    char *s = stacks.n ? stacks.kept[--stacks.n] : NULL;
+    pthread_mutex_unlock(&stacks.lock);
+    if (s) return s;
+  }
+  char *s = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (s == MAP_FAILED) return NULL;
+  mprotect(s, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE); /* an overflow faults instead of writing the host's memory */
+  return s;
+}
+
+static void stack_put(char *s, size_t size) {
+  if (size == CHILD_STACK_BYTES) {
+    pthread_mutex_lock(&stacks.lock);
+    int kept = stacks.n < CHILD_STACKS_KEPT;
+    if (kept) stacks.kept[stacks.n++] = s;
+    pthread_mutex_unlock(&stacks.lock);
+    if (kept) return;
+  }
+  munmap(s, size);
+}
+#endif
+
+/*
+ * Starts the child; returns its pid, or -1 with errno. Linux: clone(CLONE_VM | CLONE_VFORK) on a small stack of
+ * its own, as glibc's posix_spawn does (posix_spawn itself cannot make a controlling terminal or report which step
+ * failed). A fork() would copy the host's page tables and mappings, and glibc's fork handler in the child then
+ * touches every thread's descriptor (a copy-on-write fault each), so its cost grows with the host's size and
+ * thread count (tens of milliseconds per process in the scale benchmark's Node process, growing with every thread
+ * the host has); the child also pays to unmap all of it at exec.
+ * This costs the same whatever the host's size. The calling thread is suspended until the child has exec'd or
+ * exited. All signals stay blocked in the calling thread meanwhile, so the child starts with them blocked.
+ * Sanitizer builds and other systems fork: sanitizer interceptors keep state in memory the child would share.
+ */
+static pid_t start_child(child_args *a) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  pid_t pid;
+#if defined(__linux__) && !defined(SIM_SANITIZED)
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), argc = 0;
+  while (a->argv[argc]) argc++;
+  /* execvpe may copy argv onto the stack (a script without #!) and builds the PATH candidate there. */
+  size_t need = 64 * 1024 + (argc + 3) * sizeof(char *) + PATH_MAX + page;
+  size_t size = need <= CHILD_STACK_BYTES ? CHILD_STACK_BYTES : (need + page - 1) / page * page;
+  char *stack = stack_get(size);
+  if (!stack) {
+    pid = -1;
+  } else {
+    pid = clone(child_main, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+    int e = errno;
+    stack_put(stack, size); /* the child has exec'd or exited: it no longer runs on this stack */
+    errno = e;
+  }
+#else
+  pid = fork();
+  if (pid == 0) child_main(a);
+#endif
+  int e = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  errno = e;
+  return pid;
 }
 
 static const char *base_name(const char *p) {
@@ -265,8 +378,8 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
     relay = NULL;
   }
   char **envp = merged_env(req->env);
-  pid_t pid = fork();
-  if (pid == 0) child(req, path, argv, envp, in_p[0], out_p[1], err_p[1], master >= 0 ? slave : NULL, st_p[1]);
+  child_args ca = {req, path, argv, envp, in_p[0], out_p[1], err_p[1], master >= 0 ? slave : NULL, st_p[1]};
+  pid_t pid = start_child(&ca);
   free(envp);
   if (relay && (pid <= 0 || relay_attach_child(relay, in_p[1]) == 0)) {
     if (pid > 0) in_p[1] = -1; /* owned by the relay now */
@@ -283,7 +396,9 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
     snprintf(why, why_len, "fork failed");
     goto fail;
   }
-  if (master < 0) setpgid(pid, pid); /* also in the child: whichever runs first wins the race */
+  /* The child has already done it (the parent resumes only after its exec); this is for the fork fallback, where
+   * whichever runs first wins the race. After an exec it fails with EACCES, harmlessly. */
+  if (master < 0) setpgid(pid, pid);
   close_if(&st_p[1]);
   close_if(&in_p[0]);
   close_if(&out_p[1]);
@@ -305,6 +420,14 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
   }
   sim_os_proc *p = sim_xcalloc(1, sizeof *p);
   p->pid = pid;
+#if defined(__linux__) && defined(SYS_pidfd_open)
+  /* Close-on-exec. -1 (kernel older than 5.3, no descriptor left): sim_os_watch declines, a thread waits instead. */
+  static int no_pidfd; /* ENOSYS seen: do not ask again */
+  p->pidfd = __atomic_load_n(&no_pidfd, __ATOMIC_RELAXED) ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
+  if (p->pidfd < 0 && errno == ENOSYS) __atomic_store_n(&no_pidfd, 1, __ATOMIC_RELAXED);
+#else
+  p->pidfd = -1;
+#endif
   p->master = master;
   p->out_keep = -1;
   p->err_keep = -1;
@@ -353,6 +476,118 @@ void sim_os_wait(sim_os_proc *p) {
   while (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
   }
 }
+
+#if defined(__linux__) && defined(SYS_pidfd_open)
+/*
+ * One watcher thread for every process: an epoll set of pidfds (a pidfd becomes readable when its process has
+ * ended, still unreaped). A thread per process would cost a stack and a mapping each, for processes that mostly
+ * sit idle. Lock order: the caller's G.lock, then W.lock; the watcher never holds W.lock while calling out.
+ */
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int epfd, wakefd;
+  int started, stopping;
+  int watching; /* processes added and not yet handed to their ended() (or still inside it) */
+  sim_thread thread;
+} W = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, -1, -1, 0, 0, 0, 0};
+
+static void watcher_main(void *unused) {
+  (void)unused;
+  struct epoll_event ev[64];
+  for (;;) {
+    int n = epoll_wait(W.epfd, ev, 64, -1);
+    if (n < 0 && errno != EINTR) abort(); /* EBADF/EFAULT/EINVAL: a bug, not a condition to spin on */
+    for (int i = 0; i < n; i++) {
+      sim_os_proc *p = ev[i].data.ptr;
+      if (!p) {
+        uint64_t v;
+        ssize_t r = read(W.wakefd, &v, sizeof v);
+        (void)r;
+        pthread_mutex_lock(&W.lock);
+        int stop = W.stopping;
+        pthread_mutex_unlock(&W.lock);
+        if (stop) return; /* stopping waits until nothing is watched: no event can be left behind */
+        continue;
+      }
+      /* Taken out of the set before ended() runs, which reaps and may free p. */
+      epoll_ctl(W.epfd, EPOLL_CTL_DEL, p->pidfd, NULL);
+      close(p->pidfd);
+      p->pidfd = -1;
+      void (*ended)(void *) = p->ended;
+      void *arg = p->ended_arg;
+      ended(arg);
+      pthread_mutex_lock(&W.lock);
+      W.watching--;
+      pthread_cond_broadcast(&W.cond);
+      pthread_mutex_unlock(&W.lock);
+    }
+  }
+}
+
+/* With W.lock held. */
+static int watcher_start(void) {
+  W.epfd = epoll_create1(EPOLL_CLOEXEC);
+  W.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+  if (W.epfd < 0 || W.wakefd < 0 || epoll_ctl(W.epfd, EPOLL_CTL_ADD, W.wakefd, &ev) ||
+      sim_thread_start(&W.thread, watcher_main, NULL)) {
+    close_if(&W.epfd);
+    close_if(&W.wakefd);
+    return -1;
+  }
+  W.started = 1;
+  return 0;
+}
+
+int sim_os_watch(sim_os_proc *p, void (*ended)(void *), void *arg) {
+  if (p->pidfd < 0) return -1;
+  pthread_mutex_lock(&W.lock);
+  while (W.stopping) pthread_cond_wait(&W.cond, &W.lock); /* stopping never waits for the caller's G.lock */
+  p->ended = ended;
+  p->ended_arg = arg;
+  struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = p};
+  int rc = (W.started || watcher_start() == 0) ? epoll_ctl(W.epfd, EPOLL_CTL_ADD, p->pidfd, &ev) : -1;
+  if (rc == 0) W.watching++;
+  pthread_mutex_unlock(&W.lock);
+  if (rc) close_if(&p->pidfd);
+  return rc ? -1 : 0;
+}
+
+void sim_os_watch_stop(void) {
+  pthread_mutex_lock(&W.lock);
+  /* Callbacks still finishing leave within moments; processes still running keep the thread (it is then needed). */
+  int64_t deadline = sim_now_ms() + 2000;
+  while (W.started && !W.stopping && W.watching > 0 && sim_now_ms() < deadline)
+    sim_cond_wait(&W.cond, &W.lock, 50);
+  if (!W.started || W.stopping || W.watching > 0) {
+    pthread_mutex_unlock(&W.lock);
+    return;
+  }
+  W.stopping = 1;
+  uint64_t one = 1;
+  ssize_t w = write(W.wakefd, &one, sizeof one);
+  (void)w;
+  pthread_mutex_unlock(&W.lock);
+  sim_thread_join(W.thread);
+  pthread_mutex_lock(&W.lock);
+  close_if(&W.epfd);
+  close_if(&W.wakefd);
+  W.started = 0;
+  W.stopping = 0;
+  pthread_cond_broadcast(&W.cond);
+  pthread_mutex_unlock(&W.lock);
+}
+#else
+int sim_os_watch(sim_os_proc *p, void (*ended)(void *), void *arg) {
+  (void)p;
+  (void)ended;
+  (void)arg;
+  return -1;
+}
+
+void sim_os_watch_stop(void) {}
+#endif
 
 int sim_os_reap(sim_os_proc *p) {
   int status = 0;
@@ -519,6 +754,7 @@ void sim_os_close_handles(const sim_stdio *st) {
 }
 
 void sim_os_release(sim_os_proc *p) {
+  close_if(&p->pidfd);
   relay_free(p->relay);
   close_if(&p->master);
   close_if(&p->out_keep);

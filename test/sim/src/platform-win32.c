@@ -283,6 +283,16 @@ fail:
   return werr;
 }
 
+/* No shared watcher on Windows: the caller waits on a thread per process (sim_os_wait). */
+int sim_os_watch(sim_os_proc *p, void (*ended)(void *), void *arg) {
+  (void)p;
+  (void)ended;
+  (void)arg;
+  return -1;
+}
+
+void sim_os_watch_stop(void) {}
+
 void sim_os_wait(sim_os_proc *p) { WaitForSingleObject(p->process, INFINITE); }
 
 int sim_os_reap(sim_os_proc *p) {

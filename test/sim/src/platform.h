@@ -84,9 +84,15 @@ typedef struct sim_proc_usage {
 uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid, sim_stdio *stdio, char *why,
                       size_t why_len);
 /*
- * Blocks until the process has ended without releasing its id (so no later kill can hit a reused pid); called once,
- * by the reaper, without G.lock. sim_os_reap then collects the raw status (with G.lock held).
+ * Arranges for ended(arg) to be called once, from a simulator thread without G.lock, when the process has ended
+ * (its id not yet released, so no later kill can hit a reused pid; sim_os_reap then collects the raw status with
+ * G.lock held). One thread serves every watched process. Called with G.lock held. Returns nonzero when the
+ * platform cannot watch this process: the caller then waits for it on a thread of its own with sim_os_wait.
  */
+int sim_os_watch(sim_os_proc *p, void (*ended)(void *), void *arg);
+/* Ends the watcher thread if it watches nothing (for leak checkers; it restarts on demand). Without G.lock. */
+void sim_os_watch_stop(void);
+/* Blocks until the process has ended without releasing its id; called once, by a per-process reaper thread. */
 void sim_os_wait(sim_os_proc *p);
 int sim_os_reap(sim_os_proc *p);
 /* Maps a raw status to the Windows-style exit code reported in ProcessStatus; killed_by_sim marks a terminate. */

@@ -1,4 +1,7 @@
-/* Process exports: real host processes started through the platform seam, reaped by one thread each. */
+/*
+ * Process exports: real host processes started through the platform seam, reaped when the platform's watcher
+ * (one thread for all processes) or, where there is none, a thread of their own sees them end.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +15,9 @@ typedef struct process_information {
   void *StdError;
 } process_information;
 
-static void reaper_main(void *arg) {
+/* The process has ended (not yet reaped): record its exit, notify, let its system finish stopping. */
+static void process_ended(void *arg) {
   sim_process *p = arg;
-  sim_os_wait(p->os);
   LOCK();
   int status = sim_os_reap(p->os);
   sim_system *s = p->sys;
@@ -30,11 +33,7 @@ static void reaper_main(void *arg) {
   }
   G.live_processes--;
   s->live--;
-  for (sim_process **pp = &G.live; *pp; pp = &(*pp)->next_live)
-    if (*pp == p) {
-      *pp = p->next_live;
-      break;
-    }
+  live_remove(p);
   char *doc = process_status_doc(p);
   dispatch_schedule(A_PROC_EXIT, s, p, N_PROCESS_EXITED, 0, doc, 0, notify, dup, 0);
   free(doc);
@@ -44,6 +43,12 @@ static void reaper_main(void *arg) {
   proc_unref(p);
   sim_cond_broadcast(&G.cond);
   UNLOCK();
+}
+
+static void reaper_main(void *arg) {
+  sim_process *p = arg;
+  sim_os_wait(p->os);
+  process_ended(p);
 }
 
 static int typed(const jv *v, jv_type t) { return !v || v->t == JV_NULL || v->t == t; }
@@ -164,8 +169,7 @@ SIM_EXPORT HRESULT_ HcsCreateProcess(void *h, const wchar16 *processParameters, 
   G.live_processes++;
   s->live++;
   G.reapers++;
-  p->next_live = G.live;
-  G.live = p;
+  live_add(p);
   int usable = epoch == G.epoch && s->state == ST_RUNNING && !s->stopping;
   if (usable) {
     p->refs += 2; /* listed + handle */
@@ -186,9 +190,11 @@ SIM_EXPORT HRESULT_ HcsCreateProcess(void *h, const wchar16 *processParameters, 
     sim_os_close_handles(&stdio);
     hr = fail_with(result, HR_INVALID_STATE, "the compute system stopped while the process was starting");
   }
-  sim_thread t;
-  if (sim_thread_start(&t, reaper_main, p)) abort();
-  sim_thread_detach(t);
+  if (sim_os_watch(os, process_ended, p)) {
+    sim_thread t;
+    if (sim_thread_start(&t, reaper_main, p)) abort();
+    sim_thread_detach(t);
+  }
 out:
   UNLOCK();
   free_req(&req);

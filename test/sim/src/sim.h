@@ -68,7 +68,8 @@ struct sim_process;
 typedef struct sim_system {
   int refs, listed, busy;
   unsigned epoch;
-  struct sim_system *next;
+  struct sim_system *next, *prev; /* G.systems, in creation order, while listed */
+  struct sim_system *hnext;       /* the G.sys_index bucket, while listed */
   char *id, *name, *owner, *system_type, *container_type;
   int hv_partition, terminate_on_last_close;
   sys_state state;
@@ -84,13 +85,14 @@ typedef struct sim_system {
   disk *disks;
   unsigned modifications;
   note_queue pending;
+  struct sim_reg *regs, *regs_tail; /* registrations on the system itself (not on its processes) */
 } sim_system;
 
 typedef struct sim_process {
   int refs, listed, busy;
   unsigned epoch;
   struct sim_process *next;
-  struct sim_process *next_live; /* G.live list, until reaped */
+  struct sim_process *next_live, *prev_live; /* G.live list, until reaped */
   sim_system *sys;
   uint32_t pid;
   sim_os_proc *os;
@@ -101,6 +103,7 @@ typedef struct sim_process {
   int handles;
   int console;
   note_queue pending;
+  struct sim_reg *regs, *regs_tail; /* registrations on this process */
 } sim_process;
 
 typedef struct sim_reg {
@@ -110,7 +113,9 @@ typedef struct sim_reg {
   sim_process *proc;
   sim_callback cb;
   void *ctx;
-  struct sim_reg *next;
+  int linked;
+  struct sim_reg *next, *prev;   /* G.regs, in registration order */
+  struct sim_reg *tnext, *tprev; /* its target's list, in registration order */
 } sim_reg;
 
 /* Fault modes of HcsSimControl {"Op":"Fault"}. */
@@ -166,13 +171,16 @@ typedef struct sim_globals {
   int disconnected;
   int64_t completion_delay_ms;
   int64_t shutdown_grace_ms;
-  sim_system *systems;
+  sim_system *systems, *systems_tail;
+  sim_system **sys_index; /* listed systems by case-folded id: sys_buckets chains (a power of two) */
+  size_t sys_buckets;
   sim_process *live; /* every process not yet reaped, whatever its system's state */
-  sim_reg *regs;
+  sim_reg *regs, *regs_tail;
   item *queue;
   uint64_t seq;
   fault *faults;
-  int system_handles, process_handles, callbacks, live_processes, systems_listed, queued_notes, reapers;
+  int system_handles, process_handles, callbacks, live_processes, systems_listed, queued_notes;
+  int reapers; /* processes whose end has not been processed yet (by the watcher or a thread of their own) */
   int dispatch_started, dispatch_stop;
   sim_thread dispatch_threads[4];
   uint64_t delivered;
@@ -195,13 +203,20 @@ void handle_free_all(void (*fn)(int kind, void *obj));
 /* ---- objects (objects.c); all with G.lock held ---- */
 void sys_ref(sim_system *s);
 void sys_unref(sim_system *s);
+/* Lists a new system (G.systems and the id index); sys_unlist takes it out. */
+void sys_list(sim_system *s);
 void sys_unlist(sim_system *s);
 sim_system *sys_find(const char *id);
 void proc_ref(sim_process *p);
 void proc_unref(sim_process *p);
 void proc_unlist(sim_process *p);
 void reg_unref(sim_reg *r);
+/* Links a registration into G.regs and its target's list; reg_unlink takes it out of both (idempotent). */
+void reg_link(sim_reg *r);
 void reg_unlink(sim_reg *r);
+/* Adds / removes a process from G.live. */
+void live_add(sim_process *p);
+void live_remove(sim_process *p);
 void notes_clear(note_queue *q);
 /* Moves a target's queued notifications to the dispatcher, now that it has a registration. */
 void notes_flush(sim_system *s, sim_process *p);

@@ -148,7 +148,6 @@ SIM_EXPORT HRESULT_ HcsCreateComputeSystem(const wchar16 *id, const wchar16 *con
   if (sys_find(sid)) { hr = fail_with(result, HR_ALREADY_EXISTS, "a compute system with this id already exists"); goto out; }
   sim_system *s = sim_xcalloc(1, sizeof *s);
   s->refs = 1;
-  s->listed = 1;
   s->epoch = G.epoch;
   s->id = sid;
   sid = NULL;
@@ -163,10 +162,7 @@ SIM_EXPORT HRESULT_ HcsCreateComputeSystem(const wchar16 *id, const wchar16 *con
   s->created_wall = sim_wall_100ns();
   const jv *disks = json_get(cfg, "MappedVirtualDisks");
   for (size_t i = 0; disks && disks->t == JV_ARR && i < disks->n; i++) add_disk(s, disks->items[i]);
-  sim_system **pp = &G.systems;
-  while (*pp) pp = &(*pp)->next;
-  *pp = s;
-  G.systems_listed++;
+  sys_list(s);
   s->handles++;
   sys_ref(s);
   G.system_handles++;
@@ -377,9 +373,7 @@ HRESULT_ register_callback(sim_system *s, sim_process *p, sim_callback cb, void 
   else sys_ref(s);
   r->cb = cb;
   r->ctx = ctx;
-  sim_reg **pp = &G.regs;
-  while (*pp) pp = &(*pp)->next;
-  *pp = r;
+  reg_link(r);
   G.callbacks++;
   *out = handle_new(H_CALLBACK, r);
   notes_flush(s, p);
