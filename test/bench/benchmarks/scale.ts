@@ -37,8 +37,10 @@ benchMain(async (options) => {
   await simConfig({ CompletionDelayMs: 0 });
   // BENCH_SCALE_COUNT overrides the size (for trying the harness; the documented figure is 5,000).
   const target = Number(process.env.BENCH_SCALE_COUNT) || (options.quick ? 200 : 5000);
-  // Why a budget: every open starts a real host process (fork from this Node process inside the simulator), which on
-  // a loaded 2-core machine can take longer than a benchmark run can afford; the result then says how far it got.
+  // Why a budget: every open starts a real host process (the simulator clones this Node process with CLONE_VM |
+  // CLONE_VFORK, so the cost does not grow with its size: about 25 s for all 5,000 on a 2-core machine shared with
+  // other work), which on a heavily loaded machine can still take longer than a benchmark run can afford; the result
+  // then says how far it got.
   const budgetS = Number(process.env.BENCH_SCALE_BUDGET_S) || 300;
   // Warm-up: loads koffi, the library and the one registered callback, and lets the JIT, the allocator and the
   // simulator reach a steady state, so the baseline is not taken before one-time costs.
