@@ -100,6 +100,7 @@ benchMain(async (options) => {
       registeredCallbacks: openCallbacks,
       registeredCallbacksAfterClose: closedCallbacks,
       rssAfterCloseDeltaMB: mb(closed.rss - base.rss),
+      heapAfterCloseDeltaMB: mb(closed.heapUsed - base.heapUsed),
     },
     rows: [
       { metric: `scale: RSS per system+process, ${count} open (bytes)`, median: rssPerHandle },
@@ -110,6 +111,14 @@ benchMain(async (options) => {
         median: mb(closed.rss - base.rss),
         referenceName: 'baseline RSS',
         reference: mb(base.rss),
+      },
+      // Why both: V8 and malloc keep pages they no longer use after a burst (RSS stays above the baseline); the JS
+      // heap in use after a full collection is what shows whether the binding still holds anything.
+      {
+        metric: 'scale: JS heap in use after closing all vs baseline (MB)',
+        median: mb(closed.heapUsed - base.heapUsed),
+        referenceName: 'baseline heap',
+        reference: mb(base.heapUsed),
       },
     ],
     notes: [
