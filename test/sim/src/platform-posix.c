@@ -370,6 +370,13 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
       snprintf(why, why_len, "could not create pipes");
       goto fail;
     }
+#ifdef F_SETPIPE_SZ
+    /* Output pipes get 256 KiB instead of Linux's 64 KiB: about what the socketpair libuv gives child_process
+       buffers (net.core.wmem_default, 208 KiB), so a producer here is not throttled harder than one Node spawns.
+       Best effort: past the per-user pipe quota the kernel refuses and the pipe keeps its default size. */
+    if (out_p[0] >= 0) fcntl(out_p[0], F_SETPIPE_SZ, 256 << 10);
+    if (err_p[0] >= 0) fcntl(err_p[0], F_SETPIPE_SZ, 256 << 10);
+#endif
   }
   stdin_relay *relay = NULL;
   int relay_fd = -1;
