@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,23 @@ async function observe(file: string, ms: number): Promise<Window> {
   }
   histogram.disable();
   return { lagP99Ms: histogram.percentile(99) / 1e6, readFileMs: median(durations), reads: durations.length };
+}
+
+/** {@link observe} while `count` producers spawned by child_process stream into Node (no binding involved). */
+async function observeChildProcessStreams(file: string, ms: number, count: number, producer: string): Promise<Window> {
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const child = spawn(producer, ['4096', '1000000000', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout!.on('data', () => {});
+      children.push(child);
+    }
+    return await observe(file, ms);
+  } finally {
+    await Promise.all(
+      children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : (child.once('close', () => resolve()), child.kill())))),
+    );
+  }
 }
 
 benchMain(async (options) => {
@@ -85,6 +103,11 @@ benchMain(async (options) => {
     stop = true;
     await Promise.all(loops);
     progress(`event loop loaded: p99 lag ${loaded.lagP99Ms.toFixed(2)} ms, readFile ${loaded.readFileMs.toFixed(3)} ms, ${(streamedLoaded / 1e6).toFixed(1)} MB streamed, ${transitions} state changes`);
+    for (const p of processes) await p.kill().catch(() => {});
+    // The reference: the same 64 producers started by child_process.spawn and read by Node itself, so the slowdown
+    // that 64 chatty streams cause on two cores is measured next to the binding's.
+    const nodeStreams = await observeChildProcessStreams(file, windowMs, count, helpers.streamProducer);
+    progress(`event loop, 64 child_process streams: p99 lag ${nodeStreams.lagP99Ms.toFixed(2)} ms, readFile ${nodeStreams.readFileMs.toFixed(3)} ms`);
     const slowdown = loaded.readFileMs / idle.readFileMs;
     const result: BenchResult = {
       name: 'eventLoop',
@@ -94,6 +117,7 @@ benchMain(async (options) => {
         idleLagP99Ms: round(idle.lagP99Ms, 2),
         streamsOnlyLagP99Ms: round(streamsOnly.lagP99Ms, 2),
         streamsOnlyFsSlowdown: round(streamsOnly.readFileMs / idle.readFileMs, 2),
+        childProcessStreamsFsSlowdown: round(nodeStreams.readFileMs / idle.readFileMs, 2),
       },
       rows: [
         { metric: 'eventLoop: p99 delay, 64 streams only (ms)', median: streamsOnly.lagP99Ms, referenceName: 'idle', reference: idle.lagP99Ms },
@@ -103,6 +127,13 @@ benchMain(async (options) => {
           referenceName: 'idle',
           reference: idle.readFileMs,
           ratio: streamsOnly.readFileMs / idle.readFileMs,
+        },
+        {
+          metric: 'eventLoop: readFile 1 MiB, 64 child_process streams (ms)',
+          median: nodeStreams.readFileMs,
+          referenceName: 'idle',
+          reference: idle.readFileMs,
+          ratio: nodeStreams.readFileMs / idle.readFileMs,
         },
         { metric: 'eventLoop: p99 delay under load (ms)', median: loaded.lagP99Ms, referenceName: 'idle', reference: idle.lagP99Ms, target: '<= 20 ms', met: loaded.lagP99Ms <= 20 },
         {
