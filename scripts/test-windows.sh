@@ -10,7 +10,7 @@
 #     node_modules without touching package.json or package-lock.json.
 # Then builds dist/ and the DLL on the Linux side and runs jest with `node.exe`. Windows Node dies with EBADF when
 # its stdin/stdout/stderr is a Linux pipe, so its output goes to files that are printed afterwards; jest's exit code
-# is the script's. Arguments go to jest; test paths among them replace the default ones (unit, integration, windows).
+# is the script's. Arguments go to jest; test paths among them replace the default ones (unit, integration, windows, sim).
 # HCS_WINDOWS_LANE_SKIP_BUILD=1 skips the builds (for local iteration).
 set -euo pipefail
 
@@ -165,7 +165,7 @@ if [ "$lane_workers" = 1 ]; then workers=(--runInBand); fi
 jest_args=("$@")
 has_paths=0
 for a in "$@"; do case "$a" in -*) ;; *) has_paths=1 ;; esac; done
-if [ "$has_paths" = 0 ]; then jest_args+=(test/unit test/integration test/windows); fi
+if [ "$has_paths" = 0 ]; then jest_args+=(test/unit test/integration test/windows test/sim); fi
 step "jest under windows node (${jest_args[*]})"
 set +e
 timeout --kill-after=10 "$JEST_TIMEOUT_S" "$WINE" "$node_exe" node_modules/jest/bin/jest.js \
