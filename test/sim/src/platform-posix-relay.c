@@ -23,6 +23,7 @@ struct stdin_relay {
   int nsources;
   int wake[2];
   int stop, closed, started;
+  int closing; /* CloseHandle StdIn: forward what the callers already wrote, then close the child's stdin */
   sim_thread thread;
 };
 
@@ -51,6 +52,7 @@ static void relay_main(void *arg) {
   int ids[MAX_SOURCES];
   for (;;) {
     pthread_mutex_lock(&r->lock);
+    int closing = r->closing;
     if (r->stop || r->closed || (r->nsources == 0 && len == off)) {
       finish(r);
       pthread_mutex_unlock(&r->lock);
@@ -68,7 +70,8 @@ static void relay_main(void *arg) {
       }
     int child = r->child;
     pthread_mutex_unlock(&r->lock);
-    if (poll(pfd, (nfds_t)n, -1) < 0) continue;
+    /* Closing with nothing buffered: no waiting for callers' data, only what is already in their pipes counts. */
+    if (poll(pfd, (nfds_t)n, closing && len == off ? 0 : -1) < 0) continue;
     if (pfd[0].revents) {
       char d[64];
       while (read(r->wake[0], d, sizeof d) > 0) {
@@ -92,12 +95,13 @@ static void relay_main(void *arg) {
       if (off == len) off = len = 0;
     }
     for (int i = 0; i < ns && len == 0; i++) {
-      if (!pfd[2 + i].revents) continue;
+      if (!pfd[2 + i].revents && !closing) continue;
       ssize_t got = read(ids[i], buf, sizeof buf);
       if (got > 0) {
         len = (size_t)got;
         off = 0;
-      } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+      } else if (got == 0 || closing || (errno != EAGAIN && errno != EINTR)) {
+        /* Closed by every caller, broken, or (closing) drained: nothing more will be forwarded from it. */
         pthread_mutex_lock(&r->lock); /* this caller-side handle is closed everywhere: drop it */
         for (int k = 0; k < r->nsources; k++)
           if (r->sources[k] == ids[i]) {
@@ -138,7 +142,7 @@ int relay_attach_child(stdin_relay *r, int child_fd) {
 int relay_add_source(stdin_relay *r) {
   int p[2];
   pthread_mutex_lock(&r->lock);
-  if (r->closed || r->stop || r->nsources >= MAX_SOURCES || pipe2(p, O_CLOEXEC)) {
+  if (r->closed || r->stop || r->closing || r->nsources >= MAX_SOURCES || pipe2(p, O_CLOEXEC)) {
     pthread_mutex_unlock(&r->lock);
     return -1;
   }
@@ -155,9 +159,11 @@ int relay_add_source(stdin_relay *r) {
 }
 
 void relay_close(stdin_relay *r) {
-  /* The relay thread closes the descriptors itself: closing them under its poll() could hit reused numbers. */
+  /* The relay thread closes the descriptors itself: closing them under its poll() could hit reused numbers.
+     Why drain first: a caller's write has completed once its bytes are in the caller-side pipe, and a CloseHandle
+     that follows must not drop them (the child would see EOF without the data written before it). */
   pthread_mutex_lock(&r->lock);
-  r->stop = 1;
+  r->closing = 1;
   int running = r->started;
   if (!running) finish(r);
   pthread_mutex_unlock(&r->lock);

@@ -14,7 +14,7 @@ stdin_relay *relay_start(void);
 int relay_attach_child(stdin_relay *r, int child_fd);
 /* A new caller-side write end (>= 3, close-on-exec), or -1 once the child's stdin is closed. */
 int relay_add_source(stdin_relay *r);
-/* Closes the child's stdin now (CloseHandle StdIn); later writes by the caller fail. */
+/* CloseHandle StdIn: forwards what callers have already written, then closes the child's stdin; later writes fail. */
 void relay_close(stdin_relay *r);
 /* Stops the relay thread, waits for it and frees everything. */
 void relay_free(stdin_relay *r);

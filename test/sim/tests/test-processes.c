@@ -188,6 +188,20 @@ void test_process_control(void) {
   free(take(result));
   CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
   CHECK_HR(HcsCloseProcess(p), 0);
+
+  /* CloseHandle StdIn right after a write: the bytes already written still reach the child before its EOF. */
+  for (int round = 0; round < 10; round++) {
+    p = spawn(h, "{\"CommandArgs\":[\"cat\"],\"CreateStdInPipe\":true,\"CreateStdOutPipe\":true}", &info, &pctx, &pcb);
+    CHECK(write((int)(intptr_t)info.StdInput, "12345", 5) == 5, "write stdin");
+    CHECK_HR(HcsModifyProcess(p, W("{\"Operation\":\"CloseHandle\",\"CloseHandle\":{\"Handle\":\"StdIn\"}}"), &result), 0);
+    CHECK(read_all((intptr_t)info.StdOutput, buf, sizeof buf) == 5 && !strcmp(buf, "12345"),
+          "written bytes reach the child before CloseHandle's EOF (round %d): '%s'", round, buf);
+    close_fd(info.StdOutput);
+    close_fd(info.StdInput);
+    CHECK(exited(pctx) != NULL, "cat ended at EOF");
+    CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+    CHECK_HR(HcsCloseProcess(p), 0);
+  }
   CHECK_HR(HcsCloseProcess(p2), 0);
   dispose_system(h, cb, ctx);
 }
