@@ -7,7 +7,7 @@ import {
   stopAndClose,
   useSimulatorHygiene,
 } from '../support/integration';
-import { simStats } from '../support/sim';
+import { simResourceStats, simStats } from '../support/sim';
 import * as api from '../../src';
 import { createContainer, HcsError, isAlreadyClosed, isTimeout, openContainer } from '../../src';
 
@@ -103,7 +103,7 @@ describe('Container lifecycle against the simulator', () => {
     await container.shutdown();
     await container.wait();
     await container.close();
-    const before = await simStats();
+    const before = await simResourceStats();
     const calls: Record<string, () => Promise<unknown>> = {
       start: () => container.start(),
       pause: () => container.pause(),
@@ -127,7 +127,7 @@ describe('Container lifecycle against the simulator', () => {
     }
     await expect(container.close()).resolves.toBeUndefined();
     await expect(container.close()).resolves.toBeUndefined();
-    expect(await simStats()).toEqual(before);
+    expect(await simResourceStats()).toEqual(before);
   });
 
   it('`await using` closes the container at the end of the block', async () => {

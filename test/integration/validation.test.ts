@@ -1,5 +1,5 @@
 import { containerConfig, newId, nodeProcess, settle, startedContainer, stopAndClose, useSimulatorHygiene } from '../support/integration';
-import { simFault, simStats } from '../support/sim';
+import { simFault, simResourceStats } from '../support/sim';
 import * as api from '../../src';
 import { createContainer, getContainers, HcsError, HcsValidationError } from '../../src';
 
@@ -16,7 +16,7 @@ async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }
 
 describe('Bad input is refused before any native call', () => {
   it('an invalid container config rejects with HcsValidationError and the simulator sees nothing', async () => {
-    const before = await simStats();
+    const before = await simResourceStats();
     const id = newId();
     const err = await rejection(createContainer(id, { ...containerConfig(id), SystemType: 42 } as never));
     expect(err).toBeInstanceOf(HcsValidationError);
@@ -25,7 +25,7 @@ describe('Bad input is refused before any native call', () => {
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]).toEqual(expect.objectContaining({ path: expect.anything(), message: expect.any(String) }));
     expect(JSON.stringify(issues)).toContain('SystemType');
-    expect(await simStats()).toEqual(before);
+    expect(await simResourceStats()).toEqual(before);
     expect(await getContainers({ Ids: [id] })).toEqual([]);
   });
 
@@ -38,11 +38,11 @@ describe('Bad input is refused before any native call', () => {
 
   it('an invalid process config rejects with HcsValidationError without creating a process', async () => {
     const container = await startedContainer(api, hygiene);
-    const before = await simStats();
+    const before = await simResourceStats();
     const err = await rejection(container.createProcess({ CommandLine: 5, CreateStdOutPipe: 'yes' } as never));
     expect(err).toBeInstanceOf(HcsValidationError);
     expect(err.code).toBe('ERR_HCS_INVALID_CONFIG');
-    expect(await simStats()).toEqual(before);
+    expect(await simResourceStats()).toEqual(before);
     await stopAndClose(container);
   });
 
