@@ -45,9 +45,13 @@ async function observeChildProcessStreams(file: string, ms: number, count: numbe
     }
     return await observe(file, ms);
   } finally {
-    await Promise.all(
-      children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : (child.once('close', () => resolve()), child.kill())))),
-    );
+    const ended = (child: ChildProcess): Promise<void> =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('close', () => resolve());
+        child.kill();
+      });
+    await Promise.all(children.map(ended));
   }
 }
 
