@@ -28,6 +28,30 @@ const FIELD_NAMES: ReadonlySet<string> = new Set(['ProcessId', 'Exited', 'ExitCo
 export function decodeProcessStatus(text: unknown): ProcessStatus {
   let value: unknown = text;
   if (typeof text === 'string') value = text.trim() === '' ? undefined : parseJsonDocument(text);
+  return exactProcessStatus(value) ?? decodeFields(value);
+}
+
+/**
+ * The usual document, read directly: an object whose keys are all spelled exactly as the four fields, each present
+ * with a value of its Go type and range. Anything else (`undefined`) takes the general Go-rules path, which gives the
+ * same result for this shape. Why a separate path: this decodes the ProcessExited data on the way to
+ * `process.wait()`, where every step costs latency (issue #6 notify).
+ */
+function exactProcessStatus(value: unknown): ProcessStatus | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const object = value as Record<string, unknown>;
+  for (const key in object) if (!FIELD_NAMES.has(key)) return undefined;
+  const { ProcessId, Exited, ExitCode, LastWaitResult } = object;
+  if (typeof Exited !== 'boolean' || !inRange(ProcessId, 0, UINT32_MAX)) return undefined;
+  if (!inRange(ExitCode, INT32_MIN, UINT32_MAX) || !inRange(LastWaitResult, INT32_MIN, UINT32_MAX)) return undefined;
+  return { ProcessId, Exited, ExitCode: ExitCode >>> 0, LastWaitResult: LastWaitResult | 0 };
+}
+
+function inRange(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function decodeFields(value: unknown): ProcessStatus {
   const fields = new GoFields(value, FIELD_NAMES);
   return {
     ProcessId: fields.uint('ProcessId', UINT32_MAX),

@@ -30,6 +30,8 @@ interface ExitInfo {
   error?: HcsError;
 }
 
+function noop(): void {}
+
 function rawHandles(info: ProcessInformation): RawStdioHandles {
   return { stdin: info.stdInput, stdout: info.stdOutput, stderr: info.stdError };
 }
@@ -55,8 +57,9 @@ export class Process extends EventEmitter {
   #stdin: Writable | null = null;
   #stdinClosed = false;
   #exit: ExitInfo | undefined;
-  readonly #exitSettled: Promise<ExitInfo>;
-  #settleExit!: (info: ExitInfo) => void;
+  /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
+  readonly #exitCode: Promise<number>;
+  #settleExit!: (code: number) => void;
 
   /** @internal use {@link Container.createProcess} or {@link Container.openProcess}. */
   constructor(
@@ -76,7 +79,13 @@ export class Process extends EventEmitter {
     this.#handle = handle;
     this.#reg = reg;
     this.#cachedStdio = stdio;
-    this.#exitSettled = new Promise<ExitInfo>((resolve) => (this.#settleExit = resolve));
+    let failExit!: (reason: unknown) => void;
+    this.#exitCode = new Promise<number>((resolve, reject) => {
+      this.#settleExit = resolve;
+      failExit = reject;
+    });
+    // Nobody may be waiting when the handle fails: never an unhandled rejection.
+    this.#exitCode.catch(() => {});
     // WeakRef: see Container. The exit code is computed without `this` so that an unclosed Process can be collected.
     const self = new WeakRef(this);
     const who = { id: containerId, pid };
@@ -92,7 +101,8 @@ export class Process extends EventEmitter {
         if (info) record(info);
         else void exitInfoFromProperties(rt, reg, handle, who).then(record);
       },
-      () => {},
+      // The entry failed before any exit: waits reject with its error (a later exit cannot come).
+      failExit,
     );
     watchUnclosed(this, { kind: 'Process', id: containerId, pid, closed: this.#closed });
   }
@@ -100,7 +110,7 @@ export class Process extends EventEmitter {
   #recordExit(info: ExitInfo): void {
     if (this.#exit) return;
     this.#exit = info;
-    this.#settleExit(info);
+    this.#settleExit(info.code);
     this.emit('exit', info.code);
   }
 
@@ -152,22 +162,25 @@ export class Process extends EventEmitter {
    * `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute goes away,
    * or an `AbortError` from `opts.signal`.
    */
-  async wait(opts: WaitOptions = {}): Promise<number> {
-    return this.#wait('hcs::Process::Wait', { signal: opts.signal });
+  wait(opts: WaitOptions = {}): Promise<number> {
+    return this.#wait('hcs::Process::Wait', () => ({ signal: opts.signal }));
   }
 
   /** Like {@link Process.wait} (ProcessExited through `HcsRegisterProcessCallback`) with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
-  async waitTimeout(ms: number): Promise<number> {
-    return this.#wait('hcs::Process::WaitTimeout', { timeoutMs: ms });
+  waitTimeout(ms: number): Promise<number> {
+    return this.#wait('hcs::Process::WaitTimeout', () => ({ timeoutMs: ms }));
   }
 
-  async #wait(operation: string, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<number> {
-    if (this.#exit) return this.#exit.code;
-    if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.containerId, pid: this.pid });
-    // The entry's exit promise rejects on close/disconnect; the settled promise resolves once the code is known.
-    const failure = this.#reg.entry.exited().then(() => new Promise<never>(() => {}));
-    const info = await raceWait(Promise.race([this.#exitSettled, failure]), { operation, id: this.containerId, pid: this.pid, ...opts });
-    return info.code;
+  // Why not async: the exit notification is the latency users feel (issue #6 notify); returning raceWait's promise
+  // itself saves the extra promise hops an async wrapper adds between the exit and the caller's continuation.
+  #wait(operation: string, options: () => { signal?: AbortSignal; timeoutMs?: number }): Promise<number> {
+    try {
+      if (this.#exit) return Promise.resolve(this.#exit.code);
+      if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.containerId, pid: this.pid });
+      return raceWait(this.#exitCode, { operation, id: this.containerId, pid: this.pid, ...options() });
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -252,7 +265,8 @@ export class Process extends EventEmitter {
     if (stdin && !stdin.destroyed) {
       stdin.end();
       // Let buffered input reach the pipe before HCS closes its end, but not past the exit.
-      await Promise.race([new Promise<void>((resolve) => finished(stdin, () => resolve())), this.#exitSettled]);
+      const exited = this.#exitCode.then(noop, noop);
+      await Promise.race([new Promise<void>((resolve) => finished(stdin, () => resolve())), exited]);
     }
     if (this.#exit || this.#reg.lifecycle.state !== 'open') return;
     const document = encodeProcessModifyRequest({ Operation: 'CloseHandle', CloseHandle: { Handle: 'StdIn' } });

@@ -113,6 +113,47 @@ describe('output decoders, property tests', () => {
   });
 });
 
+describe('decodeProcessStatus, property tests', () => {
+  // Mostly well-typed values (so that most documents take the exact-key fast path), and every kind of bad one:
+  // past each bound, fractions, wrong types, null.
+  const valid = (arbitrary: fc.Arbitrary<unknown>) => ({ arbitrary, weight: 6 });
+  const invalid = {
+    arbitrary: fc.constantFrom(-(2 ** 31) - 1, 2 ** 32, 2 ** 53, 0.5, Number.MAX_VALUE, true, null, '1', [], {}),
+    weight: 1,
+  };
+  const int = fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 });
+  const statusDoc = fc
+    .tuple(
+      fc.record({
+        ProcessId: fc.oneof(valid(fc.integer({ min: 0, max: 2 ** 32 - 1 })), invalid),
+        Exited: fc.oneof(valid(fc.boolean()), invalid),
+        ExitCode: fc.oneof(valid(int), invalid),
+        LastWaitResult: fc.oneof(valid(int), invalid),
+      }),
+      fc.option(fc.constantFrom('ProcessId', 'Exited', 'ExitCode', 'LastWaitResult'), { freq: 4 }),
+    )
+    .map(([doc, missing]): Record<string, unknown> => {
+      const copy: Record<string, unknown> = { ...doc };
+      if (missing !== null) delete copy[missing];
+      return copy;
+    });
+
+  it('read the exactly spelled document as the general Go-rules path does', () => {
+    // A key spelled in lower case matches the same field under Go's rules but never takes the exact-key fast path,
+    // so the two decodings must agree on every document.
+    fc.assert(
+      fc.property(statusDoc, fc.constantFrom('ProcessId', 'Exited', 'ExitCode', 'LastWaitResult'), (doc, key) => {
+        const general = Object.fromEntries(Object.entries(doc).map(([k, v]) => [k === key ? k.toLowerCase() : k, v]));
+        if (!(key in doc)) general.unknownField = 1;
+        const expected = decodeProcessStatus(general);
+        expect(decodeProcessStatus(doc)).toEqual(expected);
+        expect(decodeProcessStatus(JSON.stringify(doc))).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('parseJsonDocument, property tests', () => {
   const jsonish = fc.string({ unit: fc.constantFrom(...'{}[]",:0123456789.-+eEtrufalsn \\\n\tab'.split('')), maxLength: 30 });
   const mutated = fc
