@@ -45,4 +45,5 @@ export type { DocumentKind, DocumentSchema } from './documents';
 export { HcsValidationError } from './validation-error';
 export type { ValidationIssue } from './validation-error';
 export { goQuote } from './go-json';
+export { ADDITIONAL_JSON_ENV, mergeAdditionalJson } from './additional-json';
 export * from './outputs';

@@ -1,4 +1,4 @@
-import { type ContainerConfig, encodeContainerConfig } from '../../schemas';
+import { ADDITIONAL_JSON_ENV, type ContainerConfig, encodeContainerConfig, mergeAdditionalJson } from '../../schemas';
 import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
 import { abortErrorFor } from '../core/abort';
 import { failed } from '../core/invoke';
@@ -63,7 +63,9 @@ async function discard(rt: Runtime, id: string, handle: HcsSystemHandle, contain
  * registered for notifications, not yet started.
  *
  * The config is validated and encoded before anything native happens (a bad one rejects with
- * `HcsValidationError`). When HCS answers "pending", waits for SystemCreateCompleted: 4 minutes by default,
+ * `HcsValidationError`). As in hcsshim, a non-empty `HCSSHIM_CREATECONTAINER_ADDITIONALJSON` environment variable
+ * (a JSON object) is merged into the encoded document first ({@link mergeAdditionalJson}); when it is not a JSON
+ * object, the create rejects with `HcsValidationError` before any native call. When HCS answers "pending", waits for SystemCreateCompleted: 4 minutes by default,
  * `HCSSHIM_TIMEOUT_SYSTEMCREATE` seconds, or `opts.timeoutMs`. On timeout, abort or any failure after the handle
  * exists, the system is terminated (`HcsTerminateComputeSystem`) and closed (`HcsCloseComputeSystem`), so nothing
  * leaks. As in hcsshim, a timeout rejects only after that clean-up (waiting at most
@@ -73,7 +75,8 @@ async function discard(rt: Runtime, id: string, handle: HcsSystemHandle, contain
 export async function createContainer(id: string, config: ContainerConfig, opts: OperationOptions = {}): Promise<Container> {
   const operation = 'hcs::CreateComputeSystem';
   validateId(id);
-  const document = encodeContainerConfig(config);
+  // Read at each call (hcsshim reads it once at start-up), like the HCSSHIM_TIMEOUT_* variables.
+  const document = mergeAdditionalJson(encodeContainerConfig(config), process.env[ADDITIONAL_JSON_ENV] ?? '');
   const timeoutMs = timeoutFor('SystemCreate', opts.timeoutMs);
   if (opts.signal?.aborted) throw abortErrorFor(opts.signal, operation);
   const rt = runtime();

@@ -1,6 +1,7 @@
 import { containerConfig, newId, nodeProcess, startedContainer, stopAndClose, useSimulatorHygiene } from '../support/integration';
 import * as api from '../../src';
-import { createContainer, getContainers, getServiceProperties, HcsError, isNotExist, openContainer } from '../../src';
+import { createContainer, getContainers, getServiceProperties, HcsError, HcsValidationError, isNotExist, openContainer } from '../../src';
+import { simStats } from '../support/sim';
 
 const hygiene = useSimulatorHygiene();
 
@@ -15,6 +16,39 @@ describe('Container properties, enumeration and modification', () => {
     expect(props.SystemType).toBe('Container');
     expect(props.Owner).toBe('props-owner');
     await stopAndClose(container);
+  });
+
+  describe('with HCSSHIM_CREATECONTAINER_ADDITIONALJSON set', () => {
+    const variable = 'HCSSHIM_CREATECONTAINER_ADDITIONALJSON';
+    afterEach(() => {
+      delete process.env[variable];
+    });
+
+    it('creates the system from the config merged with the variable, read at each create', async () => {
+      process.env[variable] = '{"Owner":"merged-owner"}';
+      const id = newId();
+      const merged = hygiene.track(await createContainer(id, containerConfig(id, { Owner: 'props-owner' })));
+      expect((await merged.properties()).Owner).toBe('merged-owner');
+      expect((await merged.properties()).Name).toBe(id);
+      await merged.close();
+      process.env[variable] = '';
+      const plainId = newId();
+      const plain = hygiene.track(await createContainer(plainId, containerConfig(plainId, { Owner: 'props-owner' })));
+      expect((await plain.properties()).Owner).toBe('props-owner');
+      await plain.close();
+    });
+
+    it('refuses a variable that is not a JSON object before any native call, without quoting it', async () => {
+      process.env[variable] = '{"Owner":"secret-owner",';
+      const before = await simStats();
+      const error = await createContainer(newId(), containerConfig(newId())).catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(HcsValidationError);
+      expect((error as HcsValidationError).document).toBe(variable);
+      expect((error as Error).message).not.toContain('secret-owner');
+      const after = await simStats();
+      expect(after.ComputeSystems).toBe(before.ComputeSystems);
+      expect(after.SystemHandles).toBe(0);
+    });
   });
 
   it('statistics() and processList() report a running process', async () => {

@@ -1,0 +1,90 @@
+/**
+ * hcsshim's create-time JSON merge: when `HCSSHIM_CREATECONTAINER_ADDITIONALJSON` is set, its legacy
+ * `CreateContainer` merges that JSON object into the encoded configuration before calling HCS. The result is what Go
+ * produces by decoding both documents into `map[string]interface{}`, merging, and marshalling the map again.
+ */
+import { goQuote, goStringCompare, toGoText } from './go-json';
+import { JsonTextError, parseJsonDocument } from './outputs/json-text';
+import { HcsValidationError } from './validation-error';
+
+/** The environment variable hcsshim reads the additional JSON from. */
+export const ADDITIONAL_JSON_ENV = 'HCSSHIM_CREATECONTAINER_ADDITIONALJSON';
+
+type JsonMap = Record<string, unknown>;
+
+function isMap(value: unknown): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where `value` stops being usable as a map, as a validation error (never quoting the value: it may hold secrets). */
+function badAdditionalJson(message: string): HcsValidationError {
+  return new HcsValidationError(ADDITIONAL_JSON_ENV, [{ path: '(root)', message }]);
+}
+
+function parseAdditional(additional: string): JsonMap | null {
+  let value: unknown;
+  try {
+    value = parseJsonDocument(additional);
+  } catch (err) {
+    const where = err instanceof JsonTextError ? ` (line ${err.position.line}, column ${err.position.column})` : '';
+    throw badAdditionalJson(`is not valid JSON${where}`);
+  }
+  // Go: `null` decodes into a map as "no map", which merges nothing; any other non-object is a type error.
+  if (value === null) return null;
+  if (!isMap(value)) throw badAdditionalJson(`must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  // Go decodes numbers as float64 and refuses one out of its range; JSON.parse would make it an Infinity.
+  if (!allFinite(value)) throw badAdditionalJson('holds a number out of the float64 range');
+  return value;
+}
+
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.values(value).every(allFinite);
+}
+
+/** Merges `extra` into `base` in place: where both hold an object the two merge, otherwise `extra`'s value wins. */
+function mergeInto(base: JsonMap, extra: JsonMap): void {
+  for (const key of Object.keys(extra)) {
+    const next = extra[key];
+    const current = Object.hasOwn(base, key) ? base[key] : undefined;
+    if (isMap(current) && isMap(next)) mergeInto(current, next);
+    else Object.defineProperty(base, key, { value: next, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/**
+ * Encodes a value decoded from JSON the way Go marshals an `interface{}` holding it: map keys in Go's sorted (UTF-8
+ * byte) order, strings escaped as Go does, numbers as float64 (JavaScript's shortest form matches Go's digits and
+ * exponent thresholds; `-0` stays `-0`).
+ */
+function goMarshalDecoded(value: unknown): string {
+  if (typeof value === 'string') return goQuote(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return '[' + value.map(goMarshalDecoded).join(',') + ']';
+  const map = value as JsonMap;
+  // Go's map keys are UTF-8: a key with an unpaired surrogate escape (`"\ud800"`) decodes to U+FFFD, and two keys
+  // that become equal that way are one key (the later one wins).
+  const byGoKey = new Map<string, unknown>();
+  for (const key of Object.keys(map)) byGoKey.set(toGoText(key), map[key]);
+  const keys = [...byGoKey.keys()].sort(goStringCompare);
+  return '{' + keys.map((key) => goQuote(key) + ':' + goMarshalDecoded(byGoKey.get(key))).join(',') + '}';
+}
+
+/**
+ * Returns `document` (an encoded ContainerConfig) merged with `additional`, as hcsshim's create path does: empty
+ * `additional` returns `document` unchanged; otherwise it must be a JSON object (or `null`, which merges nothing),
+ * objects merge key by key at every depth, any other value in `additional` replaces the document's, and the result
+ * is marshalled again with sorted keys (so its key order differs from the plain encoding even when nothing changed).
+ * @throws HcsValidationError (document `HCSSHIM_CREATECONTAINER_ADDITIONALJSON`) when `additional` is not a JSON
+ * object; the message gives the position or the type found, never the text.
+ */
+export function mergeAdditionalJson(document: string, additional: string): string {
+  if (additional === '') return document;
+  const extra = parseAdditional(additional);
+  const base = JSON.parse(document) as JsonMap;
+  if (extra !== null) mergeInto(base, extra);
+  return goMarshalDecoded(base);
+}
