@@ -2,33 +2,28 @@ import { EventEmitter } from 'node:events';
 import { finished } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import { type SignalProcessRequest, decodeProcessStatus, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
-import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
+import { HcsError } from '../errors';
 import { alreadyClosedError, decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
-import { type InvokeTarget, failed, invoke } from '../core/invoke';
-import type { NotificationOutcome } from '../core/notification-registry';
+import { type InvokeTarget, invoke } from '../core/invoke';
 import { RegisteredHandle } from '../core/registered-handle';
 import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
 import { watchUnclosed } from '../core/unclosed-handles';
 import { raceWait } from '../core/wait';
 import type { HcsProcessHandle, HcsSystemHandle, ProcessInformation } from '../ffi/types';
 import { type WaitOptions, processHandleOps } from './handle-ops';
+import {
+  ALREADY_STOPPED,
+  type ExitInfo,
+  KILL_DONE,
+  KILL_EXIT_GRACE_MS,
+  exitInfoAfterKill,
+  exitInfoFromNotification,
+  exitInfoFromProperties,
+  exitInfoFromStatus,
+} from './process-exit';
 import type { Runtime } from './runtime';
 
 const internal = Symbol('Process.internal');
-
-/** HRESULTs meaning "the process is already gone": kill and signal treat them as done. */
-const ALREADY_STOPPED = new Set<number>([
-  HRESULT.ALREADY_STOPPED,
-  HRESULT.SYSTEM_ALREADY_STOPPED,
-  HRESULT.PROCESS_ALREADY_STOPPED,
-  HRESULT.ELEMENT_NOT_FOUND,
-]);
-
-/** How a process ended: its exit code (`-1` when unknown) and the error that made it unknown, if any. */
-interface ExitInfo {
-  code: number;
-  error?: HcsError;
-}
 
 function noop(): void {}
 
@@ -57,6 +52,7 @@ export class Process extends EventEmitter {
   #stdin: Writable | null = null;
   #stdinClosed = false;
   #exit: ExitInfo | undefined;
+  #killCheck: NodeJS.Timeout | undefined;
   /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
   readonly #exitCode: Promise<number>;
   #settleExit!: (code: number) => void;
@@ -130,15 +126,41 @@ export class Process extends EventEmitter {
 
   /**
    * Terminates the process (`HcsTerminateProcess`). Resolves once delivered, and also when the process has
-   * already exited or HCS says it is already stopped; the exit itself is observed through {@link Process.wait}.
+   * already exited or HCS says it is already stopped (or, as hcsshim, access denied: a terminated process); the exit
+   * itself is observed through {@link Process.wait}. When ProcessExited has not come 1 s after a kill, the binding
+   * asks HCS once and ends the waits with the exit it reports (a kill can race the exit and lose the notification).
    */
   async kill(): Promise<void> {
     const operation = 'hcs::Process::Kill';
     this.#reg.lifecycle.ensureOpen(operation);
     if (this.#exit || this.#reg.entry.exitOutcome) return;
-    await invoke(this.#target, operation, () => this.#rt.api.terminateProcess(this.#handle), {
-      tolerate: (hr) => ALREADY_STOPPED.has(hr),
-    });
+    try {
+      await invoke(this.#target, operation, () => this.#rt.api.terminateProcess(this.#handle), {
+        tolerate: (hr) => KILL_DONE.has(hr),
+      });
+    } finally {
+      this.#checkExitAfterKill();
+    }
+  }
+
+  /**
+   * Unless ProcessExited arrives within {@link KILL_EXIT_GRACE_MS}, asks HCS once (`HcsGetProcessProperties`):
+   * an exited process gets its real exit code, one HCS no longer knows gets `-1` with the error, and a running one
+   * nothing (waits go on). hcsshim instead ends its waits with `-1` after the grace whenever the kill was refused.
+   */
+  #checkExitAfterKill(): void {
+    if (this.#killCheck !== undefined || this.#reg.lifecycle.state !== 'open') return;
+    const timer = setTimeout(() => {
+      this.#killCheck = undefined;
+      if (this.#exit || this.#reg.entry.exitOutcome || this.#reg.lifecycle.state !== 'open') return;
+      const who = { id: this.containerId, pid: this.pid };
+      void exitInfoAfterKill(this.#rt, this.#reg, this.#handle, who).then((info) => {
+        if (info) this.#recordExit(info);
+      });
+    }, KILL_EXIT_GRACE_MS);
+    // Only a pending wait() keeps Node alive (it holds the keep-alive); this check alone must not.
+    timer.unref();
+    this.#killCheck = timer;
   }
 
   /**
@@ -288,6 +310,7 @@ export class Process extends EventEmitter {
    */
   async close(): Promise<void> {
     this.#closed.value = true;
+    clearTimeout(this.#killCheck);
     try {
       await this.#reg.close();
     } finally {
@@ -315,50 +338,6 @@ function destroyAll(rt: Runtime, handles: RawStdioHandles): void {
     for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
   } catch {
     // nothing more we can do
-  }
-}
-
-function exitInfoFromStatus(status: ReturnType<typeof decodeProcessStatus>, who: { id: string; pid: number }): ExitInfo {
-  if (status.LastWaitResult !== 0) {
-    // hcsshim PR #70/#489: a failed wait must not read as success.
-    return { code: -1, error: hcsErrorFromHresult(status.LastWaitResult >>> 0, { operation: 'hcs::Process::Wait', ...who }) };
-  }
-  return { code: status.ExitCode };
-}
-
-/** The exit code from the ProcessExited notification itself (status, ProcessStatus data); `undefined`: ask HCS. */
-function exitInfoFromNotification(outcome: NotificationOutcome, who: { id: string; pid: number }): ExitInfo | undefined {
-  const operation = 'hcs::Process::Wait';
-  if (failed(outcome.status)) return { code: -1, error: hcsErrorFromHresult(outcome.status, { operation, ...who, result: outcome.data }) };
-  try {
-    if (outcome.data && outcome.data.trim() !== '') {
-      const status = decodeProcessStatus(outcome.data);
-      if (status.Exited) return exitInfoFromStatus(status, who);
-    }
-  } catch {
-    // not a ProcessStatus document: ask HCS instead
-  }
-  return undefined;
-}
-
-/** The exit code from `HcsGetProcessProperties`, when the notification did not carry it. Never rejects. */
-async function exitInfoFromProperties(
-  rt: Runtime,
-  reg: RegisteredHandle,
-  handle: HcsProcessHandle,
-  who: { id: string; pid: number },
-): Promise<ExitInfo> {
-  const operation = 'hcs::Process::Wait';
-  try {
-    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
-    if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };
-    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
-    if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
-    return exitInfoFromStatus(status, who);
-  } catch (err) {
-    // Whatever went wrong, the exit is real and its code unknown: -1, never a made-up 0 (hcsshim PR #489).
-    const error = err instanceof HcsError ? err : unexpectedValueError(operation, who, 'the exit status could not be read', err);
-    return { code: -1, error };
   }
 }
 

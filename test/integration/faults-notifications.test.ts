@@ -138,6 +138,22 @@ describe('Exit races and exit codes', () => {
     await stopAndClose(container);
   });
 
+  it('a kill that races an exit whose ProcessExited is lost still ends wait() with the real exit code', async () => {
+    const container = await startedContainer(api, hygiene);
+    // The process exits by itself, its ProcessExited never comes; the kill then finds it gone (tolerated).
+    await simFault({ Export: 'ProcessExit', Mode: 'drop' });
+    const proc = hygiene.track(await container.createProcess(nodeProcess(api, 'process.exit(9)', { CreateStdInPipe: false })));
+    await untilNoLiveProcesses();
+    expect((await simStats()).LiveProcesses).toBe(0);
+    await sleep(100);
+    expect(proc.exited).toBe(false);
+    await proc.kill();
+    await expect(proc.waitTimeout(5_000)).resolves.toBe(9);
+    expect(proc.exitError).toBeUndefined();
+    await proc.close();
+    await stopAndClose(container);
+  });
+
   it('a non-zero LastWaitResult never reads as exit code 0', async () => {
     const container = await startedContainer(api, hygiene);
     // The next process exit reports LastWaitResult = ERROR_TIMEOUT (1460) although the process itself exits with 0.

@@ -1,5 +1,6 @@
 import { createContainer } from '../../../src/api/create-container';
 import type { Container } from '../../../src/api/container';
+import { KILL_EXIT_GRACE_MS } from '../../../src/api/process-exit';
 import { useVmcomputeApi } from '../../../src/api/runtime';
 import { keepAlive } from '../../../src/core/keep-alive';
 import { HcsError } from '../../../src/errors';
@@ -97,6 +98,65 @@ describe('Process over the fake', () => {
     expect(fake.calls.length).toBe(before);
     await p.close();
     await c.close();
+  });
+
+  describe('when ProcessExited does not follow a kill (pain point 6)', () => {
+    const grace = KILL_EXIT_GRACE_MS + 200;
+
+    it('takes the real exit code from HcsGetProcessProperties after the grace period', async () => {
+      const { fake, c } = await setup();
+      const p = await c.createProcess({ CommandLine: 'x' });
+      const exits = jest.fn();
+      p.on('exit', exits);
+      fake.once('terminateProcess', () => ({ hr: 0x80070490, result: null }));
+      fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(7) }));
+      await p.kill();
+      expect(fake.callsOf('getProcessProperties')).toHaveLength(0);
+      await expect(p.waitTimeout(grace)).resolves.toBe(7);
+      expect(exits).toHaveBeenCalledTimes(1);
+      expect(fake.callsOf('getProcessProperties')).toHaveLength(1);
+      await p.close();
+      await c.close();
+    });
+
+    it('ends the wait with -1 and the error when HCS no longer knows the process; ACCESS_DENIED kills count as done', async () => {
+      const { fake, c } = await setup();
+      const p = await c.createProcess({ CommandLine: 'x' });
+      fake.once('terminateProcess', () => ({ hr: 0x80070005, result: null }));
+      fake.once('getProcessProperties', () => ({ hr: 0x80070490, result: null, value: null }));
+      await p.kill();
+      await expect(p.waitTimeout(grace)).resolves.toBe(-1);
+      expect(p.exitError).toMatchObject({ hresult: 0x80070490 });
+      await p.close();
+      await c.close();
+    });
+
+    it('keeps waiting while HCS says the process still runs, and a refused kill still rejects', async () => {
+      const { fake, c } = await setup();
+      const p = await c.createProcess({ CommandLine: 'x' });
+      fake.once('terminateProcess', () => ({ hr: 0xc0370105, result: null }));
+      await expect(p.kill()).rejects.toMatchObject({ hresult: 0xc0370105 });
+      await expect(p.waitTimeout(grace)).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+      expect(fake.callsOf('getProcessProperties')).toHaveLength(1);
+      expect(p.exited).toBe(false);
+      await p.close();
+      await c.close();
+    });
+
+    it('asks nothing when the exit arrives in time, or when the handle closes first', async () => {
+      const { fake, c } = await setup();
+      const p = await c.createProcess({ CommandLine: 'x' });
+      await p.kill();
+      await expect(p.wait()).resolves.toBe(1);
+      const q = await c.createProcess({ CommandLine: 'y' });
+      fake.once('terminateProcess', () => ({ hr: 0x80070490, result: null }));
+      await q.kill();
+      await q.close();
+      await new Promise((resolve) => setTimeout(resolve, grace));
+      expect(fake.callsOf('getProcessProperties')).toHaveLength(0);
+      await p.close();
+      await c.close();
+    });
   });
 
   it('an exit that arrives during registration (before create returns) still resolves wait()', async () => {

@@ -1,0 +1,108 @@
+/**
+ * How a process's exit is read: from the ProcessExited notification, from `HcsGetProcessProperties`, and after a
+ * kill whose notification has not come. Every path gives `-1` with an error when the code is unknown, never a
+ * made-up 0.
+ */
+import { decodeProcessStatus } from '../../schemas';
+import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
+import { decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
+import { failed, invoke } from '../core/invoke';
+import type { NotificationOutcome } from '../core/notification-registry';
+import type { RegisteredHandle } from '../core/registered-handle';
+import type { HcsProcessHandle } from '../ffi/types';
+import type { Runtime } from './runtime';
+
+/** HRESULTs meaning "the process is already gone": kill and signal treat them as done. */
+export const ALREADY_STOPPED = new Set<number>([
+  HRESULT.ALREADY_STOPPED,
+  HRESULT.SYSTEM_ALREADY_STOPPED,
+  HRESULT.PROCESS_ALREADY_STOPPED,
+  HRESULT.ELEMENT_NOT_FOUND,
+]);
+
+/**
+ * HRESULTs of `HcsTerminateProcess` that kill() also treats as done: the process is gone, or (`ERROR_ACCESS_DENIED`)
+ * it has terminated and only its handle is left, which is how `TerminateProcess` answers then (hcsshim does the same).
+ */
+export const KILL_DONE = new Set<number>([...ALREADY_STOPPED, HRESULT.ACCESS_DENIED]);
+
+/**
+ * How long after kill() the binding waits for ProcessExited before asking HCS whether the process has exited
+ * (hcsshim's grace period is the same 1 s). A kill can race the exit, and the notification may then never come
+ * (pain point 6, hcsshim PR #571).
+ */
+export const KILL_EXIT_GRACE_MS = 1000;
+
+/** How a process ended: its exit code (`-1` when unknown) and the error that made it unknown, if any. */
+export interface ExitInfo {
+  code: number;
+  error?: HcsError;
+}
+
+
+export function exitInfoFromStatus(status: ReturnType<typeof decodeProcessStatus>, who: { id: string; pid: number }): ExitInfo {
+  if (status.LastWaitResult !== 0) {
+    // hcsshim PR #70/#489: a failed wait must not read as success.
+    return { code: -1, error: hcsErrorFromHresult(status.LastWaitResult >>> 0, { operation: 'hcs::Process::Wait', ...who }) };
+  }
+  return { code: status.ExitCode };
+}
+
+/** The exit code from the ProcessExited notification itself (status, ProcessStatus data); `undefined`: ask HCS. */
+export function exitInfoFromNotification(outcome: NotificationOutcome, who: { id: string; pid: number }): ExitInfo | undefined {
+  const operation = 'hcs::Process::Wait';
+  if (failed(outcome.status)) return { code: -1, error: hcsErrorFromHresult(outcome.status, { operation, ...who, result: outcome.data }) };
+  try {
+    if (outcome.data && outcome.data.trim() !== '') {
+      const status = decodeProcessStatus(outcome.data);
+      if (status.Exited) return exitInfoFromStatus(status, who);
+    }
+  } catch {
+    // not a ProcessStatus document: ask HCS instead
+  }
+  return undefined;
+}
+
+/** The exit code from `HcsGetProcessProperties`, when the notification did not carry it. Never rejects. */
+export async function exitInfoFromProperties(
+  rt: Runtime,
+  reg: RegisteredHandle,
+  handle: HcsProcessHandle,
+  who: { id: string; pid: number },
+): Promise<ExitInfo> {
+  const operation = 'hcs::Process::Wait';
+  try {
+    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
+    if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };
+    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
+    if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
+    return exitInfoFromStatus(status, who);
+  } catch (err) {
+    // Whatever went wrong, the exit is real and its code unknown: -1, never a made-up 0 (hcsshim PR #489).
+    const error = err instanceof HcsError ? err : unexpectedValueError(operation, who, 'the exit status could not be read', err);
+    return { code: -1, error };
+  }
+}
+
+/**
+ * After a kill whose ProcessExited has not come: the exit as HCS reports it, `-1` with the error when HCS no longer
+ * knows the process (it is gone, its code unknowable), or `undefined` while it still runs or the handle has closed.
+ */
+export async function exitInfoAfterKill(
+  rt: Runtime,
+  reg: RegisteredHandle,
+  handle: HcsProcessHandle,
+  who: { id: string; pid: number },
+): Promise<ExitInfo | undefined> {
+  const operation = 'hcs::Process::Wait';
+  try {
+    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
+    if (res.value === null) return undefined;
+    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
+    return status.Exited ? exitInfoFromStatus(status, who) : undefined;
+  } catch (err) {
+    if (err instanceof HcsError && err.hresult !== undefined && ALREADY_STOPPED.has(err.hresult)) return { code: -1, error: err };
+    return undefined;
+  }
+}
+
