@@ -13,9 +13,33 @@ let cached: Koffi | undefined;
 export function loadKoffi(): Koffi {
   if (cached === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    cached = require('koffi') as Koffi;
+    const koffi = require('koffi') as Koffi;
+    keepAsyncPoolsResident(koffi);
+    cached = koffi;
   }
   return cached;
+}
+
+/** How many sets of async-call memory koffi keeps allocated between calls (koffi's default is 8, its maximum 32). */
+export const RESIDENT_ASYNC_POOLS = 32;
+
+/**
+ * Raises koffi's `resident_async_pools` to {@link RESIDENT_ASYNC_POOLS}. Why: every vmcompute call is a `.async`
+ * call, and koffi gives each call in flight (queued or running) its own stack and heap block set; beyond the resident
+ * sets it allocates one per call and frees it afterwards. With dozens of calls in flight (32 containers starting at
+ * once) that churn cost about 60 us of JS-thread time per call here and halved lifecycle throughput (issue #6
+ * lifecycle: 1,250/s to 2,600-3,200/s with 32 in flight). The cost is memory: up to 32 x 256 KiB stays reserved,
+ * touched pages resident. koffi accepts settings only before its first library load; when another package in the
+ * process has loaded one already, koffi's settings are left as they are.
+ */
+export function keepAsyncPoolsResident(koffi: Pick<Koffi, 'config'>): void {
+  try {
+    const current = koffi.config();
+    if ((current.resident_async_pools ?? 0) >= RESIDENT_ASYNC_POOLS) return;
+    koffi.config({ ...current, resident_async_pools: RESIDENT_ASYNC_POOLS });
+  } catch {
+    // Too late (a library is loaded) or refused: the defaults work, only slower under many concurrent calls.
+  }
 }
 
 /** Whether koffi has been loaded by this module (for tests asserting laziness). */

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import koffi from 'koffi';
+import { loadKoffi } from '../../src/ffi/koffi-runtime';
 
 /** Absolute path of the simulator library: `HCS_VMCOMPUTE_DLL` when set, else the build output for this OS. */
 export function simLibraryPath(): string {
@@ -27,6 +28,9 @@ function functions(): SimFunctions {
   const libPath = simLibraryPath();
   let fns = loaded.get(libPath);
   if (fns) return fns;
+  // Why through the binding's loader: koffi takes settings only before its first library load, and the binding's
+  // (loadKoffi) must apply in tests and benchmarks as they do for users, whose first load is the binding's own.
+  loadKoffi();
   const lib = koffi.load(libPath);
   // Why ole32 on Windows: output strings of the real vmcompute.dll (and of the simulator's DLL) come from
   // CoTaskMemAlloc; on Linux the simulator library exports the matching CoTaskMemFree itself.
