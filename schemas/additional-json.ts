@@ -16,7 +16,7 @@ function isMap(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Where `value` stops being usable as a map, as a validation error (never quoting the value: it may hold secrets). */
+/** A validation error naming the variable; never quotes its text, which may hold secrets. */
 function badAdditionalJson(message: string): HcsValidationError {
   return new HcsValidationError(ADDITIONAL_JSON_ENV, [{ path: '(root)', message }]);
 }
