@@ -7,9 +7,7 @@ import {
   stopAndClose,
   useSimulatorHygiene,
 } from '../support/integration';
-import koffi from 'koffi';
 import { simResourceStats, simStats } from '../support/sim';
-import { RESIDENT_ASYNC_POOLS } from '../../src/ffi/koffi-runtime';
 import * as api from '../../src';
 import { createContainer, HcsError, isAlreadyClosed, isTimeout, openContainer } from '../../src';
 
@@ -36,13 +34,6 @@ describe('Container lifecycle against the simulator', () => {
     expect(exits).toHaveLength(1);
     await container.close();
     expect((await simStats()).SystemHandles).toBe(0);
-  });
-
-  it('the binding keeps koffi async memory resident for many calls in flight', async () => {
-    const id = newId();
-    const container = hygiene.track(await createContainer(id, containerConfig(id)));
-    expect(koffi.config().resident_async_pools).toBe(RESIDENT_ASYNC_POOLS);
-    await container.close();
   });
 
   it('terminate ends a running system and wait resolves', async () => {
