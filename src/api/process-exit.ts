@@ -3,10 +3,10 @@
  * kill whose notification has not come. Every path gives `-1` with an error when the code is unknown, never a
  * made-up 0.
  */
-import { decodeProcessStatus } from '../../schemas';
+import { type ProcessStatus, decodeProcessStatus } from '../../schemas';
 import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
 import { decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
-import { failed, invoke } from '../core/invoke';
+import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
 import type { RegisteredHandle } from '../core/registered-handle';
 import type { HcsProcessHandle } from '../ffi/types';
@@ -39,8 +39,8 @@ export interface ExitInfo {
   error?: HcsError;
 }
 
-
-export function exitInfoFromStatus(status: ReturnType<typeof decodeProcessStatus>, who: { id: string; pid: number }): ExitInfo {
+/** The exit from a ProcessStatus that says the process has exited: `-1` with the error when its wait failed. */
+export function exitInfoFromStatus(status: ProcessStatus, who: { id: string; pid: number }): ExitInfo {
   if (status.LastWaitResult !== 0) {
     // hcsshim PR #70/#489: a failed wait must not read as success.
     return { code: -1, error: hcsErrorFromHresult(status.LastWaitResult >>> 0, { operation: 'hcs::Process::Wait', ...who }) };
@@ -63,6 +63,22 @@ export function exitInfoFromNotification(outcome: NotificationOutcome, who: { id
   return undefined;
 }
 
+/**
+ * `HcsGetProcessProperties`, decoded. Rejects with an `HcsError` when the call fails, returns no document or one
+ * that is not JSON.
+ */
+export async function queryProcessStatus(
+  rt: Runtime,
+  target: InvokeTarget,
+  handle: HcsProcessHandle,
+  operation: string,
+): Promise<ProcessStatus> {
+  const who = { id: target.id, pid: target.pid };
+  const res = await invoke(target, operation, () => rt.api.getProcessProperties(handle));
+  if (res.value === null) throw unexpectedValueError(operation, who, 'no process status');
+  return decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
+}
+
 /** The exit code from `HcsGetProcessProperties`, when the notification did not carry it. Never rejects. */
 export async function exitInfoFromProperties(
   rt: Runtime,
@@ -72,9 +88,7 @@ export async function exitInfoFromProperties(
 ): Promise<ExitInfo> {
   const operation = 'hcs::Process::Wait';
   try {
-    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
-    if (res.value === null) return { code: -1, error: unexpectedValueError(operation, who, 'no process status') };
-    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
+    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, ...who }, handle, operation);
     if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
     return exitInfoFromStatus(status, who);
   } catch (err) {
@@ -86,7 +100,8 @@ export async function exitInfoFromProperties(
 
 /**
  * After a kill whose ProcessExited has not come: the exit as HCS reports it, `-1` with the error when HCS no longer
- * knows the process (it is gone, its code unknowable), or `undefined` while it still runs or the handle has closed.
+ * knows the process (it is gone, its code unknowable), or `undefined` while it still runs, the handle has closed or
+ * the status cannot be read.
  */
 export async function exitInfoAfterKill(
   rt: Runtime,
@@ -94,15 +109,11 @@ export async function exitInfoAfterKill(
   handle: HcsProcessHandle,
   who: { id: string; pid: number },
 ): Promise<ExitInfo | undefined> {
-  const operation = 'hcs::Process::Wait';
   try {
-    const res = await invoke({ lifecycle: reg.lifecycle, id: who.id, pid: who.pid }, operation, () => rt.api.getProcessProperties(handle));
-    if (res.value === null) return undefined;
-    const status = decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
+    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, ...who }, handle, 'hcs::Process::Wait');
     return status.Exited ? exitInfoFromStatus(status, who) : undefined;
   } catch (err) {
     if (err instanceof HcsError && err.hresult !== undefined && ALREADY_STOPPED.has(err.hresult)) return { code: -1, error: err };
     return undefined;
   }
 }
-

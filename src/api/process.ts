@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { finished } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
-import { type SignalProcessRequest, decodeProcessStatus, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
+import { type SignalProcessRequest, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
 import { HcsError } from '../errors';
-import { alreadyClosedError, decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
+import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, invoke } from '../core/invoke';
 import { RegisteredHandle } from '../core/registered-handle';
 import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
@@ -20,6 +20,7 @@ import {
   exitInfoFromNotification,
   exitInfoFromProperties,
   exitInfoFromStatus,
+  queryProcessStatus,
 } from './process-exit';
 import type { Runtime } from './runtime';
 
@@ -212,17 +213,10 @@ export class Process extends EventEmitter {
   async exitCode(): Promise<number> {
     const operation = 'hcs::Process::ExitCode';
     if (this.#exit) return this.#exit.code;
-    const status = await this.#status(operation);
+    const status = await queryProcessStatus(this.#rt, this.#target, this.#handle, operation);
     if (!status.Exited) throw invalidProcessStateError(operation, { id: this.containerId, pid: this.pid });
     this.#recordExit(exitInfoFromStatus(status, { id: this.containerId, pid: this.pid }));
     return this.#exit!.code;
-  }
-
-  async #status(operation: string): Promise<ReturnType<typeof decodeProcessStatus>> {
-    const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessProperties(this.#handle));
-    const who = { id: this.containerId, pid: this.pid };
-    if (res.value === null) throw unexpectedValueError(operation, who, 'no process status');
-    return decodeDocument(operation, who, 'process status', decodeProcessStatus, res.value);
   }
 
   /** Resizes the process's console (`HcsModifyProcess` ConsoleSize); only meaningful with `EmulateConsole`. */
