@@ -1,5 +1,6 @@
 import { GoFields, INT32_MAX, INT32_MIN, UINT32_MAX } from './go-fields';
 import { parseJsonDocument } from './json-text';
+import { compactProcessStatus } from './process-status-compact';
 
 /**
  * The state of a process: the output of `HcsGetProcessProperties` (hcsshim's `ProcessStatus`; per Microsoft's C#
@@ -27,7 +28,11 @@ const FIELD_NAMES: ReadonlySet<string> = new Set(['ProcessId', 'Exited', 'ExitCo
  */
 export function decodeProcessStatus(text: unknown): ProcessStatus {
   let value: unknown = text;
-  if (typeof text === 'string') value = text.trim() === '' ? undefined : parseJsonDocument(text);
+  if (typeof text === 'string') {
+    const compact = compactProcessStatus(text);
+    if (compact) return compact;
+    value = text.trim() === '' ? undefined : parseJsonDocument(text);
+  }
   return exactProcessStatus(value) ?? decodeFields(value);
 }
 

@@ -4,7 +4,11 @@
  * Why: koffi relays callbacks from HCS's threads through an unref'd threadsafe function, so a pending notification
  * does not keep Node alive (reference koffi-and-toolchain.md C.5); without a ref'd handle, `await container.wait()`
  * as the last thing in a script would let Node exit before the exit notification arrives. One interval timer is
- * held while the count is above zero and cleared when it drops back to zero.
+ * ref'd while the count is above zero and unref'd when it drops back to zero.
+ *
+ * Why one timer, ref'd and unref'd, instead of creating and clearing one: the last release runs on the way to a
+ * caller's `wait()` (issue #6 notify), where a cold clearInterval measured ~8-10 us; unref is a flag and a libuv
+ * ref count. An unref'd timer never keeps Node alive, and its callback does nothing.
  */
 export class KeepAlive {
   #count = 0;
@@ -15,25 +19,23 @@ export class KeepAlive {
     return this.#count;
   }
 
-  /** Whether the ref'd timer currently exists (exposed for tests). */
+  /** Whether the timer currently keeps Node alive (exposed for tests). */
   get active(): boolean {
-    return this.#timer !== undefined;
+    return this.#timer?.hasRef() ?? false;
   }
 
   /** Takes one hold; the returned function releases it and is safe to call more than once. */
   acquire(): () => void {
     this.#count += 1;
-    // 2^31-1 ms is the longest interval Node accepts; the callback never does anything.
+    // 2^31-1 ms is the longest interval Node accepts.
     if (this.#timer === undefined) this.#timer = setInterval(() => {}, 0x7fffffff);
+    else if (this.#count === 1) this.#timer.ref();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.#count -= 1;
-      if (this.#count === 0 && this.#timer !== undefined) {
-        clearInterval(this.#timer);
-        this.#timer = undefined;
-      }
+      if (this.#count === 0) this.#timer?.unref();
     };
   }
 }

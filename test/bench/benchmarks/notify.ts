@@ -18,7 +18,7 @@ const nsToUs = (ns: bigint) => Number(ns) / 1000;
 // Loaded once and kept: the floor library runs a thread of its own, which must never see the library unloaded.
 let floorLib: { Proto: ReturnType<typeof koffi.proto>; lib: ReturnType<typeof koffi.load> } | undefined;
 
-async function measureFloor(floorLibrary: string, iterations: number): Promise<number[]> {
+async function measureFloor(floorLibrary: string, iterations: number, before?: () => Promise<unknown>): Promise<number[]> {
   floorLib ??= {
     lib: koffi.load(floorLibrary),
     Proto: koffi.proto('void BenchFloorNotify(uint32_t type, void *context, int32_t status, const char16_t *data)'),
@@ -44,6 +44,7 @@ async function measureFloor(floorLibrary: string, iterations: number): Promise<n
   const keepAlive = setInterval(() => {}, 1000);
   try {
     for (let i = 0; i < iterations; i++) {
+      await before?.();
       const done = new Promise<string | null>((resolve) => (resolveNext = resolve));
       if (fire(callback, null) !== 0) throw new Error('floor_fire failed');
       await done;
@@ -56,6 +57,28 @@ async function measureFloor(floorLibrary: string, iterations: number): Promise<n
     koffi.unregister(callback);
   }
   return samples;
+}
+
+/**
+ * Diagnostic, not the target's reference: the same bare callback, but each sample preceded by the binding sample's
+ * own work (create a process in a container, close its handle), so JS wakes up as cold as it does for the binding.
+ * How far this lands from the idle floor shows how much of the binding's time is the machine, not the binding.
+ */
+async function measureFloorAfterWork(floorLibrary: string, iterations: number): Promise<number[]> {
+  const id = 'bench-notify-floor-work';
+  const container = await createContainer(id, minimalContainerConfig(id));
+  try {
+    await container.start();
+    const config = hostProcessConfig(['/bin/sleep', '5']);
+    return await measureFloor(floorLibrary, iterations, async () => {
+      const proc = await container.createProcess(config);
+      await proc.close();
+    });
+  } finally {
+    await container.terminate().catch(() => {});
+    await container.wait().catch(() => {});
+    await container.close();
+  }
 }
 
 /** Per sample: C stamp -> wait() resolved, and the split at the moment the binding's listener was entered. */
@@ -142,17 +165,20 @@ benchMain(async (options) => {
   const listenerEntry = watchListenerEntry();
   // Interleaved in blocks so that slow phases of the shared machine hit all three alike.
   const floorSamples: number[] = [];
+  const workedFloorSamples: number[] = [];
   const simSamples: BindingSample[] = [];
   const realSamples: BindingSample[] = [];
   const blocks = options.quick ? 1 : 3;
   for (let b = 0; b < blocks; b++) {
     floorSamples.push(...(await measureFloor(helpers.floorLibrary, iterations / blocks)));
+    workedFloorSamples.push(...(await measureFloorAfterWork(helpers.floorLibrary, iterations / blocks)));
     simSamples.push(...(await measureBinding(helpers.stampLibrary, iterations / blocks, 'simulator', listenerEntry)));
     realSamples.push(...(await measureBinding(helpers.stampLibrary, Math.round(iterations / blocks / 2), 'real-exit', listenerEntry)));
   }
   const stats = await simStats();
   if (stats.SystemHandles !== 0 || stats.ProcessHandles !== 0) throw new Error(`leak after notify: ${JSON.stringify(stats)}`);
   const floor = summarize(floorSamples);
+  const workedFloor = summarize(workedFloorSamples);
   const binding = summarize(simSamples.map((s) => s.totalUs));
   const hop = summarize(simSamples.map((s) => s.hopUs));
   const js = summarize(simSamples.map((s) => s.jsUs));
@@ -164,6 +190,7 @@ benchMain(async (options) => {
     summary: {
       bindingUs: round(binding.median, 1),
       koffiRawUs: round(floor.median, 1),
+      koffiRawAfterWorkUs: round(workedFloor.median, 1),
       bindingHopUs: round(hop.median, 1),
       bindingJsUs: round(js.median, 1),
       bindingRealExitUs: round(real.median, 1),
@@ -180,6 +207,14 @@ benchMain(async (options) => {
         met: ratio <= 1.5,
       },
       { metric: 'notify: bare koffi callback floor (us)', median: floor.median, p99: floor.p99 },
+      {
+        metric: 'notify: bare callback after a sample\'s work (us)',
+        median: workedFloor.median,
+        p99: workedFloor.p99,
+        referenceName: 'bare koffi callback',
+        reference: floor.median,
+        ratio: workedFloor.median / floor.median,
+      },
       { metric: 'notify: of which C -> binding listener (us)', median: hop.median, p99: hop.p99 },
       { metric: 'notify: of which listener -> wait() (us)', median: js.median, p99: js.p99 },
       {

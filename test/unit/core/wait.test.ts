@@ -84,6 +84,16 @@ describe('KeepAlive', () => {
     expect(k.count).toBe(0);
     expect(k.active).toBe(false);
   });
+
+  it('holds Node again when taken after a full release', () => {
+    const k = new KeepAlive();
+    k.acquire()();
+    expect(k.active).toBe(false);
+    const release = k.acquire();
+    expect(k.active).toBe(true);
+    release();
+    expect(k.active).toBe(false);
+  });
 });
 
 describe('timeoutFor', () => {

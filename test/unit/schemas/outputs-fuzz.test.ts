@@ -8,6 +8,7 @@ import {
   parseJsonDocument,
 } from '../../../schemas/outputs';
 import { locateJsonError } from '../../../schemas/outputs/json-text';
+import { compactProcessStatus } from '../../../schemas/outputs/process-status-compact';
 
 /** Re-cases every object key at every depth (except purely numeric map keys) according to `flips`. */
 function recase(value: unknown, flips: () => boolean): unknown {
@@ -151,6 +152,75 @@ describe('decodeProcessStatus, property tests', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('reads compact documents, and every mutation of one, as JSON.parse and the general path do', () => {
+    // The compact scan (no JSON.parse) must never accept what JSON.parse rejects nor read a value differently: each
+    // text is decoded as text and, parsed first, as a value (which never takes the scan).
+    const edit = fc.tuple(
+      fc.nat(),
+      fc.constantFrom('', '0', '1', '9', '-', '.', 'e', '+', ' ', ',', '}', '"', 'x', '00', '1e2', '.5'),
+      fc.boolean(),
+      fc.boolean(),
+    );
+    const wellTyped = fc.record({ ProcessId: fc.integer({ min: 0, max: 2 ** 32 - 1 }), Exited: fc.boolean(), ExitCode: int, LastWaitResult: int });
+    const edits = fc.oneof({ arbitrary: fc.constant([]), weight: 1 }, { arbitrary: fc.array(edit, { minLength: 1, maxLength: 2 }), weight: 2 });
+    const text = fc.tuple(fc.oneof(wellTyped, statusDoc), edits).map(([doc, edits]) => {
+      let s = JSON.stringify(doc);
+      for (const [at, insert, replace, atValue] of edits) {
+        // Half the edits land where a value starts (just after a colon), where the scan reads numbers.
+        const colons = [...s.matchAll(/:/g)].map((m) => m.index + 1);
+        const i = atValue && colons.length > 0 ? colons[at % colons.length]! : at % (s.length + 1);
+        s = s.slice(0, i) + insert + s.slice(replace ? i + 1 : i);
+      }
+      return s;
+    });
+    let scanned = 0;
+    fc.assert(
+      fc.property(text, (candidate) => {
+        if (compactProcessStatus(candidate)) scanned++;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(candidate);
+        } catch {
+          expect(() => decodeProcessStatus(candidate)).toThrow(JsonTextError);
+          return;
+        }
+        expect(decodeProcessStatus(candidate)).toEqual(decodeProcessStatus(parsed));
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator must exercise the scan itself, not only the fallback.
+    expect(scanned).toBeGreaterThan(300);
+  });
+
+  it('takes the compact scan only for the exact layout', () => {
+    expect(compactProcessStatus('{"ProcessId":4242,"Exited":true,"ExitCode":3221225477,"LastWaitResult":-2147023436}')).toEqual({
+      ProcessId: 4242,
+      Exited: true,
+      ExitCode: 3221225477,
+      LastWaitResult: -2147023436,
+    });
+    expect(compactProcessStatus('{"ProcessId":0,"Exited":false,"ExitCode":-1,"LastWaitResult":4294967295}')).toEqual({
+      ProcessId: 0,
+      Exited: false,
+      ExitCode: 4294967295,
+      LastWaitResult: -1,
+    });
+    for (const other of [
+      '{ "ProcessId":1,"Exited":true,"ExitCode":0,"LastWaitResult":0}',
+      '{"Exited":true,"ProcessId":1,"ExitCode":0,"LastWaitResult":0}',
+      '{"ProcessId":01,"Exited":true,"ExitCode":0,"LastWaitResult":0}',
+      '{"ProcessId":1,"Exited":true,"ExitCode":1.5,"LastWaitResult":0}',
+      '{"ProcessId":1,"Exited":true,"ExitCode":1e3,"LastWaitResult":0}',
+      '{"ProcessId":-1,"Exited":true,"ExitCode":0,"LastWaitResult":0}',
+      '{"ProcessId":4294967296,"Exited":true,"ExitCode":0,"LastWaitResult":0}',
+      '{"ProcessId":1,"Exited":true,"ExitCode":12345678901,"LastWaitResult":0}',
+      '{"ProcessId":1,"Exited":true,"ExitCode":0,"LastWaitResult":0} ',
+      '{"ProcessId":1,"Exited":true,"ExitCode":0,"LastWaitResult":0,"X":1}',
+    ]) {
+      expect(compactProcessStatus(other)).toBeUndefined();
+    }
   });
 });
 
