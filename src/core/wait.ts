@@ -27,7 +27,9 @@ export interface RaceOptions extends ErrorIdentity {
  * Waits for `work` while keeping Node alive, racing it against an optional timeout and AbortSignal.
  *
  * Losing the race stops only this wait: `work` keeps running and whatever it still uses (a handle, an in-flight
- * native call) is left alone (pain point 8). Timers and listeners are removed however the race ends.
+ * native call) is left alone (pain point 8). Timers and listeners are removed however the race ends. With neither a
+ * timeout nor a signal, `work` itself is returned (marked handled: a caller that drops it sees no unhandled
+ * rejection).
  */
 export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> {
   const { signal, timeoutMs } = options;
@@ -43,6 +45,13 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
     options.onGiveUp?.(err);
     work.catch(() => {});
     return Promise.reject(err);
+  }
+  if (timeoutMs === undefined && signal === undefined) {
+    // Nothing to race: `work` itself, held alive until it settles. Why not a new promise: the caller's continuation
+    // runs one promise hop sooner (issue #6 notify: ~7 us of the ~45 us between an exit notification and wait()).
+    const release = (options.keepAlive ?? sharedKeepAlive).acquire();
+    work.then(release, release);
+    return work;
   }
   return new Promise<T>((resolve, reject) => {
     const release = (options.keepAlive ?? sharedKeepAlive).acquire();

@@ -19,6 +19,19 @@ describe('raceWait', () => {
     expect(keepAlive.active).toBe(false);
   });
 
+  it('with nothing to race returns the work itself, and drops the keep-alive when it rejects', async () => {
+    const keepAlive = new KeepAlive();
+    let reject!: (e: Error) => void;
+    const work = new Promise<number>((_, r) => (reject = r));
+    const p = raceWait(work, { operation: 'op', keepAlive });
+    expect(p).toBe(work);
+    expect(keepAlive.count).toBe(1);
+    reject(new Error('closed'));
+    await expect(p).rejects.toThrow('closed');
+    expect(keepAlive.count).toBe(0);
+    expect(keepAlive.active).toBe(false);
+  });
+
   it('rejects with ERR_HCS_TIMEOUT, releases the keep-alive and calls onGiveUp', async () => {
     const keepAlive = new KeepAlive();
     const gaveUp = jest.fn();
