@@ -1,3 +1,7 @@
+// Why from node:timers: the one timer lives for the life of the process, so it must be a real one even when the
+// first wait happens while a test framework has replaced the global timer functions.
+import { setInterval } from 'node:timers';
+
 /**
  * Keeps Node's event loop alive while anything waits for an HCS notification.
  *

@@ -98,6 +98,22 @@ describe('KeepAlive', () => {
     expect(k.active).toBe(false);
   });
 
+  it('uses a real timer even when the global timer functions are faked at its first use', () => {
+    jest.useFakeTimers();
+    let k: KeepAlive;
+    let release: () => void;
+    try {
+      k = new KeepAlive();
+      release = k.acquire();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(k.active).toBe(true);
+    release();
+    expect(k.active).toBe(false);
+  });
+
   it('holds Node again when taken after a full release', () => {
     const k = new KeepAlive();
     k.acquire()();
