@@ -163,7 +163,7 @@ benchMain(async (options) => {
   const iterations = options.quick ? 60 : 300;
   await simConfig({ CompletionDelayMs: 0 });
   const listenerEntry = watchListenerEntry();
-  // Interleaved in blocks so that slow phases of the shared machine hit all three alike.
+  // Interleaved in blocks so that slow phases of the shared machine hit all four alike.
   const floorSamples: number[] = [];
   const workedFloorSamples: number[] = [];
   const simSamples: BindingSample[] = [];
