@@ -184,6 +184,31 @@ describe('Exit races and exit codes', () => {
     await stopAndClose(container);
   });
 
+  it('reads the exit code from ProcessExited data in the compact layout and in any other JSON layout', async () => {
+    const container = await startedContainer(api, hygiene);
+    const layouts = [
+      (pid: number) => JSON.stringify({ ProcessId: pid, Exited: true, ExitCode: 42, LastWaitResult: 0 }),
+      // Indented, keys in another order: not the compact fast path, so the general decoder reads it.
+      (pid: number) => JSON.stringify({ LastWaitResult: 0, ExitCode: 3221225477, Exited: true, ProcessId: pid }, null, 2),
+    ];
+    const codes: number[] = [];
+    for (const layout of layouts) {
+      const proc = hygiene.track(
+        await container.createProcess(nodeProcess(api, 'setInterval(() => {}, 1000)', { CreateStdInPipe: false })),
+      );
+      await simNotify({ Id: container.id, Pid: proc.pid, Type: PROCESS_EXITED, Status: 0, Data: layout(proc.pid) });
+      codes.push(await proc.wait());
+      expect(proc.exitError).toBeUndefined();
+      await proc.close();
+    }
+    expect(codes).toEqual([42, 3221225477]);
+    // The host processes really are still running: terminating the system kills them.
+    await container.terminate();
+    await container.wait();
+    await untilNoLiveProcesses();
+    await container.close();
+  });
+
   it('a ProcessExited without data whose HcsGetProcessProperties then fails gives -1 and the recorded HcsError', async () => {
     const container = await startedContainer(api, hygiene);
     const proc = hygiene.track(
