@@ -13,20 +13,23 @@ const root = path.join(__dirname, '..', '..');
 const fixture = path.join(__dirname, 'fixtures', 'exit-when-idle.js');
 
 describe('Node process lifetime', () => {
-  it('exits by itself once a program has closed every container and process', async () => {
+  it.each([
+    ['', 'done 5\n'],
+    ['--with-stdio', 'done 5 echoed\n'],
+  ])('exits by itself once a program has closed every container and process %s', async (flag, expected) => {
     const started = Date.now();
     const result = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
       (resolve) => {
         const child = execFile(
           process.execPath,
-          [fixture],
+          flag ? [fixture, flag] : [fixture],
           { cwd: root, env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() }, timeout: 30_000 },
           (_error, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
         );
       },
     );
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('done 5\n');
+    expect(result.stdout).toBe(expected);
     // A signal here (SIGSEGV) means a crash while Node tears down, e.g. a library unloaded under its own threads.
     expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(25_000);
