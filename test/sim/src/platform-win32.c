@@ -4,6 +4,7 @@
  */
 #include <objbase.h>
 #include <psapi.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,10 +328,42 @@ uint32_t sim_os_signal(sim_os_proc *p, int sig) {
   return 50; /* ERROR_NOT_SUPPORTED */
 }
 
-/* Pause/Resume only record the state on Windows. */
+/* NtSuspendProcess/NtResumeProcess (ntdll, undocumented but stable since XP; Wine implements both): every thread of
+ * the process, the Windows counterpart of SIGSTOP/SIGCONT. Looked up per call: pause and resume are rare. */
+typedef LONG(NTAPI *nt_process_fn)(HANDLE);
+
+static nt_process_fn nt_process_function(int suspend) {
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  return ntdll ? (nt_process_fn)(void *)GetProcAddress(ntdll, suspend ? "NtSuspendProcess" : "NtResumeProcess") : NULL;
+}
+
+/* Suspends or resumes every process in the job (the process and what it started), else the process alone. */
 void sim_os_suspend(sim_os_proc *p, int suspend) {
-  (void)p;
-  (void)suspend;
+  nt_process_fn fn = nt_process_function(suspend);
+  if (!fn) return; /* no such export: pause/resume then change the state only */
+  union {
+    JOBOBJECT_BASIC_PROCESS_ID_LIST list;
+    ULONG_PTR raw[2 + 64];
+  } ids;
+  memset(&ids, 0, sizeof ids);
+  const ULONG_PTR *pids = (const ULONG_PTR *)((const char *)&ids + offsetof(JOBOBJECT_BASIC_PROCESS_ID_LIST, ProcessIdList));
+  int done_self = 0;
+  if (p->job && QueryInformationJobObject(p->job, JobObjectBasicProcessIdList, &ids, sizeof ids, NULL)) {
+    for (DWORD i = 0; i < ids.list.NumberOfProcessIdsInList && i < 64; i++) {
+      DWORD pid = (DWORD)pids[i];
+      if (pid == p->pid) {
+        fn(p->process);
+        done_self = 1;
+        continue;
+      }
+      HANDLE h = OpenProcess(PROCESS_SUSPEND_RESUME, FALSE, pid);
+      if (h) {
+        fn(h);
+        CloseHandle(h);
+      }
+    }
+  }
+  if (!done_self) fn(p->process);
 }
 
 /* No pseudo console on Windows: the size is recorded by the caller's request only. */

@@ -1,4 +1,5 @@
-/* Helper child for the Windows smoke test: "copy" copies stdin to stdout; "sleep N" sleeps; "exit N" exits with N. */
+/* Helper child for the Windows smoke test: "copy" copies stdin to stdout; "sleep N" sleeps; "exit N" exits with N;
+ * "tick" writes a line every 20 ms for 30 s. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@ int main(int argc, char **argv) {
   }
   if (argc >= 3 && !strcmp(argv[1], "sleep")) {
     Sleep((DWORD)atoi(argv[2]) * 1000);
+    return 0;
+  }
+  if (argc >= 2 && !strcmp(argv[1], "tick")) {
+    DWORD w;
+    for (int i = 0; i < 1500; i++) {
+      if (!WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "t\n", 2, &w, NULL)) return 1;
+      Sleep(20);
+    }
     return 0;
   }
   if (argc >= 3 && !strcmp(argv[1], "exit")) {

@@ -118,6 +118,29 @@ static int write_pipe(HANDLE h, const char *s) {
   return ok ? (int)w : -1;
 }
 
+/* Bytes waiting in the pipe right now (PeekNamedPipe works on overlapped handles too). */
+static DWORD available(HANDLE h) {
+  DWORD avail = 0;
+  return PeekNamedPipe(h, NULL, 0, NULL, &avail, NULL) ? avail : 0;
+}
+
+/* One overlapped read that gives up after `ms`: the bytes read, 0 on timeout or EOF. */
+static int read_within(HANDLE h, char *buf, int cap, DWORD ms) {
+  OVERLAPPED ov;
+  memset(&ov, 0, sizeof ov);
+  ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+  DWORD got = 0;
+  BOOL ok = ReadFile(h, buf, (DWORD)cap, NULL, &ov);
+  if (!ok && GetLastError() == ERROR_IO_PENDING) {
+    if (WaitForSingleObject(ov.hEvent, ms) != WAIT_OBJECT_0) CancelIoEx(h, &ov);
+    ok = GetOverlappedResult(h, &ov, &got, TRUE);
+  } else if (ok) {
+    GetOverlappedResult(h, &ov, &got, TRUE);
+  }
+  CloseHandle(ov.hEvent);
+  return ok ? (int)got : 0;
+}
+
 static const char *stats(void) {
   int32_t(*control)(const wchar_t *, wchar_t **) = sym("HcsSimControl");
   wchar_t *resp = NULL;
@@ -149,6 +172,8 @@ int main(int argc, char **argv) {
   int32_t (*term_proc)(void *, wchar_t **) = sym("HcsTerminateProcess");
   int32_t (*props)(void *, const wchar_t *, wchar_t **, wchar_t **) = sym("HcsGetComputeSystemProperties");
   int32_t (*pinfo)(void *, proc_info *, wchar_t **) = sym("HcsGetProcessInfo");
+  int32_t (*pause_sys)(void *, const wchar_t *, wchar_t **) = sym("HcsPauseComputeSystem");
+  int32_t (*resume_sys)(void *, const wchar_t *, wchar_t **) = sym("HcsResumeComputeSystem");
 
   void *h = NULL, *cb = NULL;
   wchar_t *result = NULL, *out = NULL;
@@ -218,6 +243,32 @@ int main(int argc, char **argv) {
   CHECK(wait_note(4, 0x10000, data) == 1 && strstr(data, "\"ExitCode\":1,"), "terminated: %s", data);
   CHECK(read_pipe(dup.StdOutput, buf, sizeof buf) == 0, "EOF on the duplicate after the exit");
   CloseHandle(dup.StdOutput);
+  CloseHandle(info.StdOutput);
+  CHECK(unregp(pcb) == 0 && close_proc(p) == 0, "process close");
+
+  /* pause suspends the system's processes and resume lets them go on (NtSuspendProcess/NtResumeProcess) */
+  snprintf(js, sizeof js, "{\"CommandLine\":\"\\\"%s\\\" tick\",\"CreateStdOutPipe\":true}", esc);
+  MultiByteToWideChar(CP_UTF8, 0, js, -1, json, 1024);
+  hr = cproc(h, json, &info, &p, &result);
+  CHECK(hr == 0, "create tick process 0x%08x %s", (unsigned)hr, narrow_free(result));
+  CHECK(regp(p, on_note, (void *)5, &pcb) == 0, "register");
+  CHECK(read_within(info.StdOutput, buf, sizeof buf, 5000) > 0, "ticks before the pause");
+  hr = pause_sys(h, L"", &result);
+  narrow_free(result);
+  CHECK(hr == (int32_t)0xC0370103u && wait_note(1, 4, NULL) == 1, "PauseCompleted");
+  Sleep(100);
+  while (available(info.StdOutput) > 0 && read_within(info.StdOutput, buf, sizeof buf, 100) > 0) {
+    /* what was written before the suspension */
+  }
+  Sleep(400);
+  DWORD paused_bytes = available(info.StdOutput);
+  CHECK(paused_bytes == 0, "no output while paused (%lu bytes in 400 ms)", (unsigned long)paused_bytes);
+  hr = resume_sys(h, L"", &result);
+  narrow_free(result);
+  CHECK(hr == (int32_t)0xC0370103u && wait_note(1, 5, NULL) == 1, "ResumeCompleted");
+  CHECK(read_within(info.StdOutput, buf, sizeof buf, 5000) > 0, "ticks again after the resume");
+  CHECK(term_proc(p, &result) == 0, "terminate tick process");
+  CHECK(wait_note(5, 0x10000, data) == 1, "tick process exited: %s", data);
   CloseHandle(info.StdOutput);
   CHECK(unregp(pcb) == 0 && close_proc(p) == 0, "process close");
 
