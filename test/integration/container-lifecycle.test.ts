@@ -3,6 +3,7 @@ import {
   newId,
   nodeProcess,
   settle,
+  sleep,
   startedContainer,
   stopAndClose,
   useSimulatorHygiene,
@@ -34,6 +35,39 @@ describe('Container lifecycle against the simulator', () => {
     expect(exits).toHaveLength(1);
     await container.close();
     expect((await simStats()).SystemHandles).toBe(0);
+  });
+
+  it('pause() freezes the processes of the system and resume() lets them go on', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(
+        nodeProcess(api, "setInterval(() => process.stdout.write('t'), 20)", { CreateStdInPipe: false, CreateStdErrPipe: false }),
+      ),
+    );
+    const { stdout } = await proc.stdio();
+    let received = 0;
+    stdout!.on('data', (chunk: Buffer) => (received += chunk.length));
+    const until = async (ok: () => boolean) => {
+      for (const end = Date.now() + 10_000; !ok() && Date.now() < end; ) await sleep(20);
+    };
+    await until(() => received > 0);
+    expect(received).toBeGreaterThan(0);
+    await container.pause();
+    // Whatever was written just before the suspension may still be in flight: wait until the count holds still.
+    for (let last = -1, end = Date.now() + 3000; received !== last && Date.now() < end; ) {
+      last = received;
+      await sleep(200);
+    }
+    const atPause = received;
+    await sleep(500);
+    expect(received).toBe(atPause);
+    await container.resume();
+    await until(() => received > atPause);
+    expect(received).toBeGreaterThan(atPause);
+    await proc.kill();
+    await proc.wait();
+    await proc.close();
+    await stopAndClose(container);
   });
 
   it('terminate ends a running system and wait resolves', async () => {
