@@ -86,26 +86,6 @@ static char *narrow_free(wchar_t *w) {
   return buf;
 }
 
-/* Overlapped read until the writer closes (ERROR_BROKEN_PIPE), as a binding would drive the handle. */
-static int read_pipe(HANDLE h, char *buf, int cap) {
-  int n = 0;
-  OVERLAPPED ov;
-  for (;;) {
-    memset(&ov, 0, sizeof ov);
-    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-    DWORD got = 0;
-    BOOL ok = ReadFile(h, buf + n, (DWORD)(cap - 1 - n), NULL, &ov);
-    if (!ok && GetLastError() == ERROR_IO_PENDING) ok = GetOverlappedResult(h, &ov, &got, TRUE);
-    else if (ok) GetOverlappedResult(h, &ov, &got, TRUE);
-    CloseHandle(ov.hEvent);
-    if (!ok || got == 0) break;
-    n += (int)got;
-    if (n >= cap - 1) break;
-  }
-  buf[n] = 0;
-  return n;
-}
-
 static int write_pipe(HANDLE h, const char *s) {
   OVERLAPPED ov;
   memset(&ov, 0, sizeof ov);
@@ -139,6 +119,14 @@ static int read_within(HANDLE h, char *buf, int cap, DWORD ms) {
   }
   CloseHandle(ov.hEvent);
   return ok ? (int)got : 0;
+}
+
+/* Overlapped reads until the writer closes (ERROR_BROKEN_PIPE), as a binding would drive the handle. */
+static int read_pipe(HANDLE h, char *buf, int cap) {
+  int n = 0, got;
+  while (n < cap - 1 && (got = read_within(h, buf + n, cap - 1 - n, INFINITE)) > 0) n += got;
+  buf[n] = 0;
+  return n;
 }
 
 static const char *stats(void) {
