@@ -53,7 +53,8 @@ export function exitInfoFromNotification(outcome: NotificationOutcome, who: { id
   const operation = 'hcs::Process::Wait';
   if (failed(outcome.status)) return { code: -1, error: hcsErrorFromHresult(outcome.status, { operation, ...who, result: outcome.data }) };
   try {
-    if (outcome.data && outcome.data.trim() !== '') {
+    // Blank data decodes as a not-exited status, so it too ends up asking HCS.
+    if (outcome.data) {
       const status = decodeProcessStatus(outcome.data);
       if (status.Exited) return exitInfoFromStatus(status, who);
     }

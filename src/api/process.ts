@@ -186,21 +186,21 @@ export class Process extends EventEmitter {
    * or an `AbortError` from `opts.signal`.
    */
   wait(opts: WaitOptions = {}): Promise<number> {
-    return this.#wait('hcs::Process::Wait', () => ({ signal: opts.signal }));
+    return this.#wait('hcs::Process::Wait', { signal: opts.signal });
   }
 
   /** Like {@link Process.wait} (ProcessExited through `HcsRegisterProcessCallback`) with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
   waitTimeout(ms: number): Promise<number> {
-    return this.#wait('hcs::Process::WaitTimeout', () => ({ timeoutMs: ms }));
+    return this.#wait('hcs::Process::WaitTimeout', { timeoutMs: ms });
   }
 
   // Why not async: the exit notification is the latency users feel (issue #6 notify); returning raceWait's promise
   // itself saves the extra promise hops an async wrapper adds between the exit and the caller's continuation.
-  #wait(operation: string, options: () => { signal?: AbortSignal; timeoutMs?: number }): Promise<number> {
+  #wait(operation: string, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<number> {
     try {
       if (this.#exit) return Promise.resolve(this.#exit.code);
       if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.containerId, pid: this.pid });
-      return raceWait(this.#exitCode, { operation, id: this.containerId, pid: this.pid, ...options() });
+      return raceWait(this.#exitCode, { operation, id: this.containerId, pid: this.pid, ...options });
     } catch (err) {
       return Promise.reject(err);
     }
