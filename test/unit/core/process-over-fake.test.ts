@@ -50,6 +50,17 @@ describe('Process over the fake', () => {
     await c.close();
   });
 
+  it('falls back to HcsGetProcessProperties when the notification data is blank', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(43) }));
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, ' \r\n');
+    await expect(p.wait()).resolves.toBe(43);
+    expect(fake.callsOf('getProcessProperties')).toHaveLength(1);
+    await p.close();
+    await c.close();
+  });
+
   it('reports -1 and records an error when LastWaitResult is non-zero, never a false 0', async () => {
     const { fake, c } = await setup();
     const p = await c.createProcess({ CommandLine: 'x' });
