@@ -7,7 +7,6 @@ import {
   type ResourceModificationRequestResponse,
   type Statistics,
   decodeContainerProperties,
-  encodeProcessConfig,
   encodePropertyQuery,
   encodeResourceModificationRequest,
 } from '../../schemas';
@@ -21,6 +20,7 @@ import { timeoutFor } from '../core/timeouts';
 import { watchUnclosed } from '../core/unclosed-handles';
 import { raceWait } from '../core/wait';
 import type { HcsSystemHandle } from '../ffi/types';
+import { processRequest } from './console-input';
 import type { OperationOptions, WaitOptions } from './handle-ops';
 import { type Process, createProcessOn, openProcessOn } from './process';
 import type { Runtime } from './runtime';
@@ -238,12 +238,14 @@ export class Container extends EventEmitter {
 
   /**
    * Validates the config, starts a process (`HcsCreateProcess`) and registers for its exit. Its stdio (the pipes
-   * requested with `CreateStd*Pipe`) is available through {@link Process.stdio}. The Process is independent of this
-   * Container: close both.
+   * requested with `CreateStd*Pipe`) is available through {@link Process.stdio}. A console process
+   * (`EmulateConsole`) always gets a stdin pipe from HCS: without `CreateStdInPipe` the binding holds it until
+   * {@link Process.close} (ConPTY ends a console process started without stdin) and `stdio()` gives `stdin: null`.
+   * The Process is independent of this Container: close both.
    */
   async createProcess(config: ProcessConfig): Promise<Process> {
-    const document = encodeProcessConfig(config);
-    return createProcessOn(this.#rt, this.#target, this.#handle, document);
+    const { document, holdsConsoleInput } = processRequest(config);
+    return createProcessOn(this.#rt, this.#target, this.#handle, document, holdsConsoleInput);
   }
 
   /** Opens an existing process by pid (`HcsOpenProcess`); its stdio comes from `HcsGetProcessInfo`. */

@@ -52,6 +52,10 @@ export class Process extends EventEmitter {
   readonly #streams = new Set<Readable | Writable>();
   #stdin: Writable | null = null;
   #stdinClosed = false;
+  /** Whether stdin is the binding's own (a console process created without `CreateStdInPipe`; see console-input.ts). */
+  readonly #holdsConsoleInput: boolean;
+  /** That stdin pipe while held: closed by closeStdin() or close(), never handed out. */
+  #consoleInput = 0n;
   #exit: ExitInfo | undefined;
   #killCheck: NodeJS.Timeout | undefined;
   /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
@@ -67,6 +71,7 @@ export class Process extends EventEmitter {
     handle: HcsProcessHandle,
     reg: RegisteredHandle,
     stdio: RawStdioHandles | undefined,
+    holdsConsoleInput: boolean,
   ) {
     if (token !== internal) throw new TypeError('Process cannot be constructed directly: use Container.createProcess()');
     super();
@@ -75,6 +80,11 @@ export class Process extends EventEmitter {
     this.#rt = rt;
     this.#handle = handle;
     this.#reg = reg;
+    this.#holdsConsoleInput = holdsConsoleInput;
+    if (holdsConsoleInput && stdio) {
+      this.#consoleInput = stdio.stdin;
+      stdio = { ...stdio, stdin: 0n };
+    }
     this.#cachedStdio = stdio;
     let failExit!: (reason: unknown) => void;
     this.#exitCode = new Promise<number>((resolve, reject) => {
@@ -239,6 +249,11 @@ export class Process extends EventEmitter {
     if (!raw) {
       const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessInfo(this.#handle));
       raw = rawHandles(res.value);
+      if (this.#holdsConsoleInput && raw.stdin !== 0n) {
+        // A fresh copy of the binding's own console input: the caller asked for no stdin.
+        closeRaw(this.#rt, raw.stdin);
+        raw = { ...raw, stdin: 0n };
+      }
     }
     let stdio: ProcessStdio;
     try {
@@ -263,8 +278,9 @@ export class Process extends EventEmitter {
 
   /**
    * Closes the process's stdin: ends our stdin stream (after buffered data is written) and, while the process is
-   * still running, asks HCS to close its end (`HcsModifyProcess` CloseHandle StdIn). Idempotent, and safe after the
-   * exit or after close (then it does nothing).
+   * still running, asks HCS to close its end (`HcsModifyProcess` CloseHandle StdIn). For a console process created
+   * without `CreateStdInPipe` it closes the stdin pipe the binding held for it (which may end a console process on
+   * Windows). Idempotent, and safe after the exit or after close (then it does nothing).
    */
   async closeStdin(): Promise<void> {
     const operation = 'hcs::Process::CloseStdin';
@@ -273,10 +289,10 @@ export class Process extends EventEmitter {
     const cached = this.#cachedStdio;
     if (cached && cached.stdin !== 0n) {
       // Our end of a stdin pipe nobody has asked for yet: close it too, or the process may never see EOF.
-      const stdinOnly = { stdin: cached.stdin, stdout: 0n, stderr: 0n };
       this.#cachedStdio = { ...cached, stdin: 0n };
-      destroyAll(this.#rt, stdinOnly);
+      closeRaw(this.#rt, cached.stdin);
     }
+    this.#releaseConsoleInput();
     const stdin = this.#stdin;
     if (stdin && !stdin.destroyed) {
       stdin.end();
@@ -311,6 +327,7 @@ export class Process extends EventEmitter {
       const cached = this.#cachedStdio;
       this.#cachedStdio = undefined;
       if (cached) destroyAll(this.#rt, cached);
+      this.#releaseConsoleInput();
       for (const stream of this.#streams) stream.destroy();
       this.#streams.clear();
     }
@@ -320,6 +337,17 @@ export class Process extends EventEmitter {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+
+  #releaseConsoleInput(): void {
+    const input = this.#consoleInput;
+    this.#consoleInput = 0n;
+    if (input !== 0n) closeRaw(this.#rt, input);
+  }
+}
+
+/** Closes one raw stdin handle nobody will write to. */
+function closeRaw(rt: Runtime, stdin: bigint): void {
+  destroyAll(rt, { stdin, stdout: 0n, stderr: 0n });
 }
 
 /**
@@ -341,6 +369,7 @@ async function attach(
   pid: number,
   handle: HcsProcessHandle,
   stdio: RawStdioHandles | undefined,
+  holdsConsoleInput = false,
 ): Promise<Process> {
   let reg: RegisteredHandle;
   try {
@@ -350,14 +379,23 @@ async function attach(
     if (stdio) destroyAll(rt, stdio);
     throw err;
   }
-  return new Process(internal, rt, containerId, pid, handle, reg, stdio);
+  return new Process(internal, rt, containerId, pid, handle, reg, stdio, holdsConsoleInput);
 }
 
-/** @internal `HcsCreateProcess` on a system handle, then callback registration. */
-export async function createProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, document: string): Promise<Process> {
+/**
+ * @internal `HcsCreateProcess` on a system handle, then callback registration. `holdsConsoleInput`: the stdin pipe
+ * was requested by the binding, not the caller (console-input.ts).
+ */
+export async function createProcessOn(
+  rt: Runtime,
+  target: InvokeTarget,
+  system: HcsSystemHandle,
+  document: string,
+  holdsConsoleInput: boolean,
+): Promise<Process> {
   const res = await invoke(target, 'hcs::System::CreateProcess', () => rt.api.createProcess(system, document));
   const { process: handle, info } = res.value;
-  return attach(rt, target.id!, info.processId, handle, rawHandles(info));
+  return attach(rt, target.id!, info.processId, handle, rawHandles(info), holdsConsoleInput);
 }
 
 /** @internal `HcsOpenProcess` on a system handle, then callback registration. */

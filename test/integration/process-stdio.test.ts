@@ -205,4 +205,28 @@ describe('Process stdio round trips', () => {
     await proc.close();
     await stopAndClose(container);
   });
+
+  it('a console process created without CreateStdInPipe runs to its own exit (ConPTY start-up race)', async () => {
+    // The simulator ends a console process given no stdin handle at once with 0xC000013A, as ConPTY does on real
+    // hosts most of the time; the binding asks for a stdin pipe anyway and keeps it to itself.
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(
+        nodeProcess(api, "process.stdout.write('no stdin asked for\\n'); setTimeout(() => process.exit(5), 200);", {
+          EmulateConsole: true,
+          CreateStdInPipe: false,
+          CreateStdErrPipe: false,
+        }),
+      ),
+    );
+    const first = await proc.stdio();
+    const again = await proc.stdio(); // HcsGetProcessInfo: a fresh copy of the held pipe must not leak out either
+    expect([first.stdin, first.stderr, again.stdin, again.stderr]).toEqual([null, null, null, null]);
+    again.stdout!.destroy();
+    const text = readAll(first.stdout);
+    await expect(proc.wait()).resolves.toBe(5);
+    expect((await text).toString('utf8')).toMatch(/no stdin asked for/);
+    await proc.close();
+    await stopAndClose(container);
+  });
 });

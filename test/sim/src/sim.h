@@ -102,6 +102,7 @@ typedef struct sim_process {
   int64_t created_wall;
   int handles;
   int console;
+  int console_race; /* ended by the ConPTY start-up race: exits with STATUS_CONTROL_C_EXIT */
   note_queue pending;
   struct sim_reg *regs, *regs_tail; /* registrations on this process */
 } sim_process;

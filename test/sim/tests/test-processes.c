@@ -234,6 +234,16 @@ void test_console(void) {
   close_fd(info.StdOutput);
   CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
   CHECK_HR(HcsCloseProcess(p), 0);
+
+  /* ConPTY's start-up race: a console without a stdin handle ends at once with STATUS_CONTROL_C_EXIT. */
+  p = spawn(h, "{\"CommandArgs\":[\"sleep\",\"30\"],\"EmulateConsole\":true,\"CreateStdOutPipe\":true}", &info, &pctx, &pcb);
+  CHECK(!info.StdInput && info.StdOutput, "console without stdin: stdout only");
+  const event *e = exited(pctx);
+  CHECK(e && e->data && strstr(e->data, "\"ExitCode\":3221225786,"), "console without stdin: 0xC000013A: %s",
+        e && e->data ? e->data : "no exit");
+  close_fd(info.StdOutput);
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
   dispose_system(h, cb, ctx);
 }
 
