@@ -115,8 +115,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await simReset();
     // A short shutdown grace: soak scenarios shut down systems with running processes, and 2 s each adds up.
     await simConfig({ CompletionDelayMs: delayMs, ShutdownGraceMs: 200 });
-    // Warm-up without faults: loads koffi and the library and registers the one callback, so baselines are real.
-    await scenarios.find((s) => s.name === 'lifecycle')!.run(ctx);
+    // Warm-up without faults: loads koffi and the library and registers the one notification callback (and, on
+    // Windows, the one for overlapped pipe I/O, on first use of stdio), so baselines are real.
+    for (const name of ['lifecycle', 'stdio-echo']) await scenarios.find((s) => s.name === name)!.run(ctx);
     await settle(50);
     const koffiBaseline = koffi.stats().callbacks;
     const bindingBaseline = runtime().api.registeredCallbackCount();

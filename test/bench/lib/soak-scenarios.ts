@@ -2,6 +2,9 @@ import { type Container, type Process, createContainer, openContainer } from '..
 import { type SimFault, simFault, simNotify } from '../../support/sim';
 import { hostProcessConfig, minimalContainerConfig } from './configs';
 import type { SoakContext } from './soak-context';
+import { soakPrograms } from './soak-programs';
+
+const programs = soakPrograms();
 
 /** A soak scenario: a short random story about one compute system. Must release everything it opens. */
 export type Scenario = (ctx: SoakContext) => Promise<void>;
@@ -87,7 +90,7 @@ const processExit: Scenario = async (ctx) => {
     if (!container || !started) return;
     const code = ctx.random.int(0, 255);
     const epoch = ctx.faultEpoch;
-    const created = await ctx.op('createProcess', () => container.createProcess(hostProcessConfig(['/bin/sh', '-c', `exit ${code}`])));
+    const created = await ctx.op('createProcess', () => container.createProcess(hostProcessConfig(programs.exit(code))));
     if (!created.ok) return;
     processes.push(created.value);
     let exits = 0;
@@ -110,7 +113,7 @@ const stdioEcho: Scenario = async (ctx) => {
   try {
     if (!container || !started) return;
     const created = await ctx.op('createProcess cat', () =>
-      container.createProcess(hostProcessConfig(['/bin/cat'], { stdin: true, stdout: true, stderr: true })),
+      container.createProcess(hostProcessConfig(programs.cat(), { stdin: true, stdout: true, stderr: true })),
     );
     if (!created.ok) return;
     const proc = created.value;
@@ -145,7 +148,7 @@ const killRace: Scenario = async (ctx) => {
   try {
     if (!container || !started) return;
     const created = await ctx.op('createProcess sleep', () =>
-      container.createProcess(hostProcessConfig(['/bin/sh', '-c', ctx.random.chance(0.5) ? 'sleep 30' : 'exit 3'])),
+      container.createProcess(hostProcessConfig(ctx.random.chance(0.5) ? programs.sleep(30) : programs.exit(3))),
     );
     if (!created.ok) return;
     const proc = created.value;
