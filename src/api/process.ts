@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { finished } from 'node:stream';
-import type { Readable, Writable } from 'node:stream';
 import { type SignalProcessRequest, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
 import { HcsError } from '../errors';
 import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
@@ -9,7 +7,7 @@ import { RegisteredHandle } from '../core/registered-handle';
 import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
 import { watchUnclosed } from '../core/unclosed-handles';
 import { raceWait } from '../core/wait';
-import type { HcsProcessHandle, HcsSystemHandle, ProcessInformation } from '../ffi/types';
+import type { HcsProcessHandle, HcsSystemHandle } from '../ffi/types';
 import { type WaitOptions, processHandleOps } from './handle-ops';
 import {
   ALREADY_STOPPED,
@@ -22,15 +20,12 @@ import {
   exitInfoFromStatus,
   queryProcessStatus,
 } from './process-exit';
+import { ProcessPipes, destroyAll, rawHandles } from './process-pipes';
 import type { Runtime } from './runtime';
 
 const internal = Symbol('Process.internal');
 
 function noop(): void {}
-
-function rawHandles(info: ProcessInformation): RawStdioHandles {
-  return { stdin: info.stdInput, stdout: info.stdOutput, stderr: info.stdError };
-}
 
 /**
  * A process in a compute system (hcsshim's legacy `Process`). Emits `'exit'` exactly once with the exit code.
@@ -48,14 +43,7 @@ export class Process extends EventEmitter {
   readonly #handle: HcsProcessHandle;
   readonly #reg: RegisteredHandle;
   readonly #closed = { value: false };
-  #cachedStdio: RawStdioHandles | undefined;
-  readonly #streams = new Set<Readable | Writable>();
-  #stdin: Writable | null = null;
-  #stdinClosed = false;
-  /** Whether stdin is the binding's own (a console process created without `CreateStdInPipe`; see console-input.ts). */
-  readonly #holdsConsoleInput: boolean;
-  /** That stdin pipe while held: closed by closeStdin() or close(), never handed out. */
-  #consoleInput = 0n;
+  readonly #pipes: ProcessPipes;
   #exit: ExitInfo | undefined;
   #killCheck: NodeJS.Timeout | undefined;
   /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
@@ -80,12 +68,7 @@ export class Process extends EventEmitter {
     this.#rt = rt;
     this.#handle = handle;
     this.#reg = reg;
-    this.#holdsConsoleInput = holdsConsoleInput;
-    if (holdsConsoleInput && stdio) {
-      this.#consoleInput = stdio.stdin;
-      stdio = { ...stdio, stdin: 0n };
-    }
-    this.#cachedStdio = stdio;
+    this.#pipes = new ProcessPipes(rt, stdio, holdsConsoleInput);
     let failExit!: (reason: unknown) => void;
     this.#exitCode = new Promise<number>((resolve, reject) => {
       this.#settleExit = resolve;
@@ -244,36 +227,20 @@ export class Process extends EventEmitter {
   async stdio(): Promise<ProcessStdio> {
     const operation = 'hcs::Process::Stdio';
     this.#reg.lifecycle.ensureOpen(operation);
-    let raw = this.#cachedStdio;
-    this.#cachedStdio = undefined;
+    let raw = this.#pipes.takeCreated();
+    const fresh = raw === undefined;
     if (!raw) {
       const res = await invoke(this.#target, operation, () => this.#rt.api.getProcessInfo(this.#handle));
       raw = rawHandles(res.value);
-      if (this.#holdsConsoleInput && raw.stdin !== 0n) {
-        // A fresh copy of the binding's own console input: the caller asked for no stdin.
-        closeRaw(this.#rt, raw.stdin);
-        raw = { ...raw, stdin: 0n };
-      }
     }
-    let stdio: ProcessStdio;
     try {
-      stdio = this.#rt.openStdio(raw);
+      return this.#pipes.open(raw, fresh);
     } catch (err) {
       // The opener has closed the handles it could not wrap (StdioOpener's contract); report an HcsError.
       if (err instanceof HcsError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw unexpectedValueError(operation, { id: this.containerId, pid: this.pid }, `the stdio handles could not be opened: ${reason}`, err);
     }
-    for (const stream of [stdio.stdin, stdio.stdout, stdio.stderr]) {
-      if (!stream) continue;
-      this.#streams.add(stream);
-      stream.once('close', () => this.#streams.delete(stream));
-    }
-    if (stdio.stdin) {
-      this.#stdin = stdio.stdin;
-      if (this.#stdinClosed) stdio.stdin.end();
-    }
-    return stdio;
   }
 
   /**
@@ -284,22 +251,9 @@ export class Process extends EventEmitter {
    */
   async closeStdin(): Promise<void> {
     const operation = 'hcs::Process::CloseStdin';
-    if (this.#stdinClosed || this.#reg.lifecycle.state !== 'open') return;
-    this.#stdinClosed = true;
-    const cached = this.#cachedStdio;
-    if (cached && cached.stdin !== 0n) {
-      // Our end of a stdin pipe nobody has asked for yet: close it too, or the process may never see EOF.
-      this.#cachedStdio = { ...cached, stdin: 0n };
-      closeRaw(this.#rt, cached.stdin);
-    }
-    this.#releaseConsoleInput();
-    const stdin = this.#stdin;
-    if (stdin && !stdin.destroyed) {
-      stdin.end();
-      // Let buffered input reach the pipe before HCS closes its end, but not past the exit.
-      const exited = this.#exitCode.then(noop, noop);
-      await Promise.race([new Promise<void>((resolve) => finished(stdin, () => resolve())), exited]);
-    }
+    if (this.#pipes.stdinClosed || this.#reg.lifecycle.state !== 'open') return;
+    // Let buffered input reach the pipe before HCS closes its end, but not past the exit.
+    await this.#pipes.closeStdin(this.#exitCode.then(noop, noop));
     if (this.#exit || this.#reg.lifecycle.state !== 'open') return;
     const document = encodeProcessModifyRequest({ Operation: 'CloseHandle', CloseHandle: { Handle: 'StdIn' } });
     try {
@@ -324,42 +278,13 @@ export class Process extends EventEmitter {
     try {
       await this.#reg.close();
     } finally {
-      const cached = this.#cachedStdio;
-      this.#cachedStdio = undefined;
-      if (cached) destroyAll(this.#rt, cached);
-      this.#releaseConsoleInput();
-      for (const stream of this.#streams) stream.destroy();
-      this.#streams.clear();
+      this.#pipes.closeAll();
     }
   }
 
   /** Same as {@link Process.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  #releaseConsoleInput(): void {
-    const input = this.#consoleInput;
-    this.#consoleInput = 0n;
-    if (input !== 0n) closeRaw(this.#rt, input);
-  }
-}
-
-/** Closes one raw stdin handle nobody will write to. */
-function closeRaw(rt: Runtime, stdin: bigint): void {
-  destroyAll(rt, { stdin, stdout: 0n, stderr: 0n });
-}
-
-/**
- * Closes raw stdio handles nobody will use, through the platform opener (which knows how to close them: fds here,
- * HANDLEs on Windows). Best effort: they are released with the process otherwise.
- */
-function destroyAll(rt: Runtime, handles: RawStdioHandles): void {
-  try {
-    const s = rt.openStdio(handles);
-    for (const stream of [s.stdin, s.stdout, s.stderr]) stream?.destroy();
-  } catch {
-    // nothing more we can do
   }
 }
 
