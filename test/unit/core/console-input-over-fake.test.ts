@@ -33,6 +33,14 @@ function createReturns(fake: FakeVmcompute, stdInput: bigint, stdOutput: bigint)
   fake.openHandles.add(0x77n);
 }
 
+/** A console process without CreateStdInPipe whose HcsCreateProcess returned stdin 11 and stdout 12. */
+async function consoleWithoutStdin() {
+  const { fake, c, opened } = await setup();
+  createReturns(fake, 11n, 12n);
+  const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true, CreateStdOutPipe: true });
+  return { fake, c, opened, p };
+}
+
 const sentDocuments = (fake: FakeVmcompute) => fake.callsOf('createProcess').map((args) => JSON.parse(args[1] as string) as Record<string, unknown>);
 
 afterEach(() => {
@@ -72,9 +80,7 @@ describe('console processes without CreateStdInPipe', () => {
   });
 
   it('keep the pipe from stdio() (also a fresh copy from HcsGetProcessInfo) and close it on close()', async () => {
-    const { fake, c, opened } = await setup();
-    createReturns(fake, 11n, 12n);
-    const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true, CreateStdOutPipe: true });
+    const { fake, c, opened, p } = await consoleWithoutStdin();
     await p.stdio();
     expect(opened).toEqual([{ stdin: 0n, stdout: 12n, stderr: 0n }]);
     fake.once('getProcessInfo', () => ({ hr: 0, result: null, value: { processId: 5, stdInput: 21n, stdOutput: 22n, stdError: 0n } }));
@@ -93,9 +99,7 @@ describe('console processes without CreateStdInPipe', () => {
   });
 
   it('closeStdin() closes the held pipe and asks HCS to close the process side, once', async () => {
-    const { fake, c, opened } = await setup();
-    createReturns(fake, 11n, 12n);
-    const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true, CreateStdOutPipe: true });
+    const { fake, c, opened, p } = await consoleWithoutStdin();
     await p.closeStdin();
     expect(opened).toEqual([{ stdin: 11n, stdout: 0n, stderr: 0n }]);
     expect(fake.callsOf('modifyProcess').map((args) => args[1])).toEqual(['{"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}}']);
