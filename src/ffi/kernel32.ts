@@ -41,6 +41,7 @@ export interface Kernel32 {
 /** Win32 error codes the pipe primitive distinguishes. */
 export const Win32Error = {
   ERROR_INVALID_HANDLE: 6,
+  ERROR_NOT_ENOUGH_MEMORY: 8,
   ERROR_INVALID_PARAMETER: 87,
   ERROR_HANDLE_EOF: 38,
   ERROR_BROKEN_PIPE: 109,
@@ -60,6 +61,8 @@ export const FILE_SYNCHRONOUS_IO = 0x10 | 0x20;
 
 /** `WT_EXECUTEONLYONCE`: the wait deactivates after its callback has run once. */
 export const WT_EXECUTEONLYONCE = 0x00000008;
+/** `WT_EXECUTELONGFUNCTION`: the callback may wait long; the thread pool may add a thread for other work. */
+export const WT_EXECUTELONGFUNCTION = 0x00000010;
 /** `INFINITE` timeout. */
 export const INFINITE = 0xffffffff;
 /** `sizeof(OVERLAPPED)` on x64: Internal, InternalHigh, Offset/OffsetHigh (or Pointer), hEvent. */

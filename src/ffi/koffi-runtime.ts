@@ -24,19 +24,32 @@ export function loadKoffi(): Koffi {
 export const RESIDENT_ASYNC_POOLS = 32;
 
 /**
- * Raises koffi's `resident_async_pools` to {@link RESIDENT_ASYNC_POOLS}. Why: every vmcompute call is a `.async`
- * call, and koffi gives each call in flight (queued or running) its own stack and heap block set; beyond the resident
- * sets it allocates one per call and frees it afterwards. With dozens of calls in flight (32 containers starting at
- * once) that churn cost about 60 us of JS-thread time per call here and halved lifecycle throughput (issue #6
- * lifecycle: 1,250/s to 2,600-3,200/s with 32 in flight). The cost is memory: up to 32 x 256 KiB stays reserved,
- * touched pages resident. koffi accepts settings only before its first library load; when another package in the
- * process has loaded one already, koffi's settings are left as they are.
+ * How many `.async` calls plus foreign-thread callbacks koffi lets run or wait at once (its default is 256, its
+ * maximum 4096). Each HCS notification and each completed overlapped pipe request (Windows stdio) enters koffi from
+ * another thread and holds one slot until the JS thread has run it; `.async` vmcompute calls hold one from queueing
+ * to completion. Past the limit koffi throws from the foreign thread, outside JS (at best the callback is lost and
+ * a stream or wait hangs; likely the process crashes), so with ~100 streaming processes and a long GC pause 256 is
+ * within reach. Slots past the resident ones are allocated only while in use.
+ */
+export const MAX_ASYNC_CALLS = 4096;
+
+/**
+ * Raises koffi's `resident_async_pools` to {@link RESIDENT_ASYNC_POOLS} and `max_async_calls` to
+ * {@link MAX_ASYNC_CALLS}, keeping higher values and every other setting. Why the first: every vmcompute call is a
+ * `.async` call, and koffi gives each call in flight (queued or running) its own stack and heap block set; beyond
+ * the resident sets it allocates one per call and frees it afterwards. With dozens of calls in flight (32
+ * containers starting at once) that churn cost about 60 us of JS-thread time per call here and halved lifecycle
+ * throughput (issue #6 lifecycle: 1,250/s to 2,600-3,200/s with 32 in flight). The cost is memory: up to 32 x
+ * 256 KiB stays reserved, touched pages resident. koffi accepts settings only before its first library load; when
+ * another package in the process has loaded one already, koffi's settings are left as they are.
  */
 export function keepAsyncPoolsResident(koffi: Pick<Koffi, 'config'>): void {
   try {
     const current = koffi.config();
-    if ((current.resident_async_pools ?? 0) >= RESIDENT_ASYNC_POOLS) return;
-    koffi.config({ ...current, resident_async_pools: RESIDENT_ASYNC_POOLS });
+    const resident = Math.max(current.resident_async_pools ?? 0, RESIDENT_ASYNC_POOLS);
+    const maxCalls = Math.max(current.max_async_calls ?? 0, MAX_ASYNC_CALLS);
+    if (resident === current.resident_async_pools && maxCalls === current.max_async_calls) return;
+    koffi.config({ ...current, resident_async_pools: resident, max_async_calls: maxCalls });
   } catch {
     // Too late (a library is loaded) or refused: the defaults work, only slower under many concurrent calls.
   }

@@ -1,4 +1,7 @@
 import koffi from 'koffi';
+// Why from node:timers: a test framework's fake timers (jest's fake setImmediate) replace the globals, and stdio
+// completions must still be delivered in a consumer's test that fakes them.
+import { setImmediate, setTimeout } from 'node:timers';
 import {
   FILE_SYNCHRONOUS_IO,
   FileModeInformation,
@@ -9,6 +12,7 @@ import {
   OVERLAPPED_SIZE,
   WaitOrTimerCallback,
   Win32Error,
+  WT_EXECUTELONGFUNCTION,
   WT_EXECUTEONLYONCE,
   type Kernel32,
 } from './kernel32';
@@ -154,9 +158,24 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
 
     // Native memory, not a JS Buffer: the OS writes into it after ReadFile returns, so it must neither move nor be
     // collected before completion (koffi's docs: typed arrays are only safe for the duration of a call).
-    const memory = koffi.alloc('uint8_t', OVERLAPPED_SIZE + Math.max(length, 1)) as bigint;
-    this.#buffers += 1;
-    const view = new Uint8Array(koffi.view(memory, OVERLAPPED_SIZE + Math.max(length, 1)));
+    let memory = 0n;
+    let view: Uint8Array;
+    try {
+      memory = koffi.alloc('uint8_t', OVERLAPPED_SIZE + Math.max(length, 1)) as bigint;
+      this.#buffers += 1;
+      view = new Uint8Array(koffi.view(memory, OVERLAPPED_SIZE + Math.max(length, 1)));
+    } catch (err) {
+      // Out of memory, a size koffi refuses (over 2 GiB), or a runtime without external buffers: nothing was
+      // handed to the OS, so give back what was taken and fail this request alone.
+      if (memory !== 0n) {
+        koffi.free(memory);
+        this.#buffers -= 1;
+      }
+      k.CloseHandle(event);
+      this.#events -= 1;
+      const detail = `no native buffer for the request: ${err instanceof Error ? err.message : String(err)}`;
+      return this.#failEarly(id, kind, handle, Win32Error.ERROR_NOT_ENOUGH_MEMORY, done, detail);
+    }
     view.fill(0, 0, OVERLAPPED_SIZE);
     new DataView(view.buffer, view.byteOffset, OVERLAPPED_SIZE).setBigUint64(OVERLAPPED_HEVENT, event, true);
     if (source !== null) view.set(source, OVERLAPPED_SIZE);
@@ -170,6 +189,13 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
         : k.WriteFile(handle, request.data, length, null, request.overlapped);
     if (!ok) {
       const error = k.GetLastError();
+      if (error === Win32Error.ERROR_MORE_DATA) {
+        // Message-mode pipe, a message larger than the buffer already queued: completed now, with a full buffer
+        // (the event is set and InternalHigh holds the count), exactly as the delayed path below reports it.
+        this.#fired.push(request);
+        this.#scheduleDrain();
+        return request;
+      }
       if (error !== Win32Error.ERROR_IO_PENDING) {
         // Failed synchronously: nothing is queued in the OS, so the memory can go now; report asynchronously.
         this.#release(request);
@@ -185,7 +211,10 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
     }
 
     const out: Array<bigint | null> = [null];
-    if (!k.RegisterWaitForSingleObject(out, event, this.#callback, id, INFINITE, WT_EXECUTEONLYONCE)) {
+    // WT_EXECUTELONGFUNCTION: koffi holds the pool thread until the JS thread has run our callback, however busy JS
+    // is; the flag tells the thread pool to add threads rather than queue other work behind such callbacks.
+    const flags = WT_EXECUTEONLYONCE | WT_EXECUTELONGFUNCTION;
+    if (!k.RegisterWaitForSingleObject(out, event, this.#callback, id, INFINITE, flags)) {
       // Cannot watch the event: stop the request and let the drain collect it once the OS has let go of it.
       // GetOverlappedResult(wait = FALSE) in the drain would see ERROR_IO_INCOMPLETE until then, so poll briefly.
       k.CancelIoEx(handle, request.overlapped);

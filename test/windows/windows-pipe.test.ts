@@ -123,4 +123,48 @@ describeIf(onWindows, reason)('overlapped pipe I/O primitive (kernel32)', () => 
     expect(result.code).toBe(6);
     expectIdle(io);
   });
+
+  it('reads a message-mode message larger than the buffer in pieces (ERROR_MORE_DATA, also when it is immediate)', async () => {
+    const pipe = createPipePair('in', { messages: true });
+    const message = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 7) & 0xff));
+    expect(await write(io, pipe.peer, message)).toMatchObject({ status: 'ok', bytes: message.length });
+    // The whole message is queued before the first ReadFile, so ReadFile itself fails with ERROR_MORE_DATA.
+    const pieces: Buffer[] = [];
+    for (let got = 0; got < message.length; ) {
+      const result = await read(io, pipe.ours, 4096);
+      expect(result.status).toBe('ok');
+      pieces.push(result.data!);
+      got += result.bytes;
+    }
+    expect(pieces.map((p) => p.length)).toEqual([4096, 4096, 1808]);
+    expect(Buffer.concat(pieces).equals(message)).toBe(true);
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+    expectIdle(io);
+  });
+
+  it('fails a request whose native buffer cannot be allocated, releasing its event (over 2 GiB: koffi refuses)', async () => {
+    const pipe = createPipePair('in');
+    const result = await read(io, pipe.ours, 0x7fffffff);
+    expect(result).toMatchObject({ status: 'error', code: 8 });
+    expect(result.detail).toMatch(/no native buffer/);
+    expectIdle(io);
+    closeHandle(pipe.peer);
+    io.closeHandle(pipe.ours);
+  });
+
+  it('delivers completions while a test framework fakes the global timers', async () => {
+    jest.useFakeTimers(); // fakes setImmediate and setTimeout, as jest's default fake timers do
+    try {
+      const pipe = createPipePair('in');
+      const pending = read(io, pipe.ours);
+      await write(io, pipe.peer, Buffer.from('real timers inside'));
+      expect((await pending).data?.toString()).toBe('real timers inside');
+      closeHandle(pipe.peer);
+      io.closeHandle(pipe.ours);
+    } finally {
+      jest.useRealTimers();
+    }
+    expectIdle(io);
+  });
 });

@@ -5,6 +5,8 @@ const FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000;
 const PIPE_ACCESS_INBOUND = 0x1;
 const PIPE_ACCESS_OUTBOUND = 0x2;
 const PIPE_REJECT_REMOTE_CLIENTS = 0x8;
+const PIPE_TYPE_MESSAGE = 0x4;
+const PIPE_READMODE_MESSAGE = 0x2;
 const GENERIC_READ = 0x80000000;
 const GENERIC_WRITE = 0x40000000;
 const OPEN_EXISTING = 3;
@@ -24,6 +26,8 @@ export interface PeerOptions {
   peerInheritable?: boolean;
   /** Pipe buffer size in bytes (both directions). */
   bufferSize?: number;
+  /** A message-mode pipe (written and read in messages) instead of a byte stream. */
+  messages?: boolean;
 }
 
 function asHandle(value: bigint | null): bigint {
@@ -34,7 +38,7 @@ function asHandle(value: bigint | null): bigint {
 }
 
 /**
- * Creates a byte-mode named pipe whose server end is opened with FILE_FLAG_OVERLAPPED, as HCS's stdio handles are,
+ * Creates a byte-mode (or, with `messages`, message-mode) named pipe whose server end is opened with FILE_FLAG_OVERLAPPED, as HCS's stdio handles are,
  * and connects a client end to it. `direction` is the data flow as seen from `ours`: 'in' = we read, 'out' = we write.
  */
 export function createPipePair(direction: 'in' | 'out', options: PeerOptions = {}): PipePair {
@@ -43,7 +47,16 @@ export function createPipePair(direction: 'in' | 'out', options: PeerOptions = {
   const size = options.bufferSize ?? 64 * 1024;
   const access = direction === 'in' ? PIPE_ACCESS_INBOUND : PIPE_ACCESS_OUTBOUND;
   const ours = asHandle(
-    k.CreateNamedPipeW(name, access | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_REJECT_REMOTE_CLIENTS, 1, size, size, 0, null),
+    k.CreateNamedPipeW(
+      name,
+      access | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
+      PIPE_REJECT_REMOTE_CLIENTS | (options.messages ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE : 0),
+      1,
+      size,
+      size,
+      0,
+      null,
+    ),
   );
   const attributes: SecurityAttributes | null = options.peerInheritable
     ? { nLength: 24, lpSecurityDescriptor: null, bInheritHandle: 1 }
