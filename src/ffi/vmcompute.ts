@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { HcsError, HRESULT } from '../errors';
 import { loadKoffi, type Koffi } from './koffi-runtime';
 import { defineType } from './koffi-types';
@@ -38,6 +39,17 @@ interface Loaded {
   libraryPath: string;
   coTaskMemFree: (pointer: unknown) => void;
 }
+
+/**
+ * Why not in a worker thread: koffi's registered callbacks belong to the thread's Node environment, and when a worker
+ * ends with a handle still registered (worker.terminate(), an uncaught error, process.exit() in the worker), HCS
+ * goes on calling that callback from its own thread: koffi then touches the destroyed environment and the whole
+ * process crashes (reproduced with the simulator: SIGSEGV at the next notification). Nothing in JavaScript can
+ * unregister safely at that point (unregistering waits for callbacks that wait for the worker's thread).
+ */
+export const WORKER_THREAD_REFUSED =
+  'hcsshim-ts calls vmcompute only from the main thread, not from a worker thread: HCS would go on calling the ' +
+  "worker's notification callback after the worker ends, which crashes the process. Use the main thread (or a child process)";
 
 function unavailable(message: string, cause?: unknown): HcsError {
   return new HcsError({ code: 'ERR_HCS_UNAVAILABLE', message, ...(cause === undefined ? {} : { cause }) });
@@ -125,6 +137,7 @@ class VmcomputeBinding implements VmcomputeApi {
   }
 
   #tryLoad(): Loaded | HcsError {
+    if (!isMainThread) return unavailable(WORKER_THREAD_REFUSED);
     const location = this.#locate();
     if ('unavailable' in location) return unavailable(location.unavailable);
     let koffi: Koffi;
