@@ -142,6 +142,33 @@ const stdioEcho: Scenario = async (ctx) => {
   }
 };
 
+/** A console process without CreateStdInPipe (the binding holds a stdin pipe for it): its own exit code, output read. */
+const consoleExit: Scenario = async (ctx) => {
+  const { container, started } = await startSystem(ctx);
+  const processes: Process[] = [];
+  try {
+    if (!container || !started) return;
+    const code = ctx.random.int(0, 255);
+    const epoch = ctx.faultEpoch;
+    const config = { ...hostProcessConfig(programs.exit(code), { stdout: true }), EmulateConsole: true };
+    const created = await ctx.op('createProcess console', () => container.createProcess(config));
+    if (!created.ok) return;
+    const proc = created.value;
+    processes.push(proc);
+    const stdio = await ctx.op('console stdio', () => proc.stdio());
+    if (stdio.ok) {
+      if (stdio.value.stdin !== null) ctx.violation('a console process without CreateStdInPipe got a stdin stream');
+      stdio.value.stdout?.resume();
+    }
+    const waited = await ctx.op('console wait', () => proc.waitTimeout(ctx.opTimeoutMs));
+    if (waited.ok && waited.value !== code && waited.value !== -1 && ctx.faultEpoch === epoch) {
+      ctx.violation(`console process exit code ${waited.value}, expected ${code}`);
+    }
+  } finally {
+    await release(ctx, container, processes);
+  }
+};
+
 const killRace: Scenario = async (ctx) => {
   const { container, started } = await startSystem(ctx);
   const processes: Process[] = [];
@@ -232,6 +259,7 @@ export const scenarios: { name: string; weight: number; run: Scenario }[] = [
   { name: 'lifecycle', weight: 4, run: lifecycle },
   { name: 'process-exit', weight: 3, run: processExit },
   { name: 'stdio-echo', weight: 2, run: stdioEcho },
+  { name: 'console-exit', weight: 1, run: consoleExit },
   { name: 'kill-race', weight: 2, run: killRace },
   { name: 'timeouts-aborts', weight: 1, run: timeoutsAndAborts },
   { name: 'junk-notifications', weight: 1, run: junkNotifications },
