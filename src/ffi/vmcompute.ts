@@ -96,9 +96,18 @@ function checkString(exportName: string, name: string, value: unknown): string {
   return value;
 }
 
-function checkHandle(exportName: string, name: string, value: unknown): bigint | null {
+function checkHandle(exportName: string, name: string, value: unknown): bigint {
   if (typeof value !== 'bigint') throw badArgument(exportName, `argument ${name} must be a handle (bigint)`);
-  return value === 0n ? null : value;
+  if (value === 0n) {
+    // hcsshim never passes a zero handle either (it answers ErrAlreadyClosed first): what vmcompute.dll does with a
+    // NULL HCS_SYSTEM/HCS_PROCESS/HCS_CALLBACK is undocumented, and a crash inside it would take the process down.
+    throw new HcsError({
+      code: 'ERR_HCS_ALREADY_CLOSED',
+      operation: exportName,
+      message: `${exportName}: argument ${name} is a zero handle (closed or never opened); vmcompute was not called`,
+    });
+  }
+  return value;
 }
 
 function checkUint32(exportName: string, name: string, value: unknown): number {

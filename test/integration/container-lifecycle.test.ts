@@ -8,7 +8,7 @@ import {
   stopAndClose,
   useSimulatorHygiene,
 } from '../support/integration';
-import { simResourceStats, simStats } from '../support/sim';
+import { simFault, simResourceStats, simStats } from '../support/sim';
 import * as api from '../../src';
 import { createContainer, HcsError, isAlreadyClosed, isTimeout, openContainer } from '../../src';
 
@@ -184,5 +184,22 @@ describe('Container lifecycle against the simulator', () => {
     await container[Symbol.asyncDispose]();
     await container[Symbol.asyncDispose]();
     await expect(container.statistics()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+  });
+
+  it('create, start, pause and resume that HCS completes at once (S_OK, no notification) resolve without waiting', async () => {
+    for (const Export of ['HcsCreateComputeSystem', 'HcsStartComputeSystem', 'HcsPauseComputeSystem', 'HcsResumeComputeSystem']) {
+      await simFault({ Export, Mode: 'sync-ok' });
+    }
+    const id = newId();
+    // A wait for a completion that never comes would end in ERR_HCS_TIMEOUT instead.
+    const opts = { timeoutMs: 3000 };
+    const container = hygiene.track(await createContainer(id, containerConfig(id), opts));
+    await container.start(opts);
+    await container.pause(opts);
+    expect((await container.properties()).State).toBe('Paused');
+    await container.resume(opts);
+    expect((await container.properties()).State).toBe('Running');
+    expect((await simStats()).Faults).toBe(0); // each synchronous answer was used
+    await stopAndClose(container);
   });
 });

@@ -5,7 +5,7 @@ import { resolveVmcomputePath } from '../../src/ffi/library-path';
 import type { HcsCallbackHandle, HcsProcessHandle, HcsSystemHandle, VmcomputeApi } from '../../src/ffi/types';
 import { createVmcomputeApi } from '../../src/ffi/vmcompute';
 import { onWindows } from '../support/lanes';
-import { simLibraryPath, simStats } from '../support/sim';
+import { simLibraryPath, simReset, simStats } from '../support/sim';
 
 // The FFI layer alone (no core, no api) against the simulator: every VmcomputeApi method makes a real round trip
 // through koffi to the library, on both lanes (the Linux .so and, under Wine, the mingw vmcompute.dll with
@@ -90,7 +90,8 @@ afterEach(async () => {
     ProcessHandles: stats.ProcessHandles,
     Callbacks: stats.Callbacks,
     LiveProcesses: stats.LiveProcesses,
-  }).toEqual({ SystemHandles: 0, ProcessHandles: 0, Callbacks: 0, LiveProcesses: 0 });
+    InvalidHandles: stats.InvalidHandles,
+  }).toEqual({ SystemHandles: 0, ProcessHandles: 0, Callbacks: 0, LiveProcesses: 0, InvalidHandles: 0 });
 });
 
 describe('VmcomputeApi against the simulator', () => {
@@ -253,6 +254,9 @@ describe('VmcomputeApi against the simulator', () => {
     await terminateAndClose(system, callback, context);
     expect(await api.closeComputeSystem(system)).toBe(HRESULT.INVALID_HANDLE);
     expect((await api.startComputeSystem(system, '')).hr).toBe(HRESULT.INVALID_HANDLE);
+    // The simulator counts both (the hygiene check requires zero after every other test), then forgets them.
+    expect((await simStats()).InvalidHandles).toBe(2);
+    await simReset();
   });
 
   it('many calls in flight at once each get their own outputs (out slots stay alive across .async)', async () => {

@@ -25,8 +25,11 @@ export type ContainerConfig = Parameters<HcsApi['createContainer']>[1];
 /** A process configuration as `Container.createProcess` accepts it. */
 export type ProcessConfig = Parameters<Api.Container['createProcess']>[0];
 
-/** The simulator counters that must be back to zero after every test. */
-export const LEAK_COUNTERS = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses'] as const;
+/**
+ * The simulator counters that must be zero after every test: nothing left open, and no call made with a closed or
+ * forged handle (which the simulator answers with ERROR_INVALID_HANDLE, but the real vmcompute.dll may crash on).
+ */
+export const LEAK_COUNTERS = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses', 'InvalidHandles'] as const;
 
 /** A fresh compute system id (a GUID, as Docker and containerd use). */
 export function newId(): string {
@@ -175,7 +178,7 @@ export function useSimulatorHygiene(): Hygiene {
     try {
       const stats = await simStats();
       const leaks = Object.fromEntries(LEAK_COUNTERS.map((k) => [k, stats[k]]));
-      expect(leaks).toEqual({ SystemHandles: 0, ProcessHandles: 0, Callbacks: 0, LiveProcesses: 0 });
+      expect(leaks).toEqual({ SystemHandles: 0, ProcessHandles: 0, Callbacks: 0, LiveProcesses: 0, InvalidHandles: 0 });
       expect(koffiCallbacks()).toBeLessThanOrEqual(koffiBaseline + BINDING_CALLBACKS);
     } finally {
       await Promise.allSettled(leftovers.map((o) => o.close()));

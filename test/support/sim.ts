@@ -107,6 +107,8 @@ export interface SimStats {
   Faults: number;
   Disconnected: boolean;
   Delivered: number;
+  /** Calls made with a NULL, closed, forged or wrong-kind handle since the last Reset (the real DLL may crash). */
+  InvalidHandles: number;
 }
 
 /** Reads the counters. */
@@ -137,7 +139,7 @@ export async function simReset(): Promise<void> {
 /** A fault for the next `Count` calls of `Export` (an `Hcs*` export name, `ProcessExit` or `SystemExit`). */
 export interface SimFault {
   Export: string;
-  Mode?: 'fail' | 'async-fail' | 'hang' | 'drop' | 'duplicate' | 'early' | 'exit-during' | 'set';
+  Mode?: 'fail' | 'async-fail' | 'hang' | 'drop' | 'duplicate' | 'early' | 'exit-during' | 'set' | 'sync-ok';
   /** A number or a hex string such as `'0xC0370109'`. */
   HResult?: number | string;
   Count?: number;

@@ -40,7 +40,7 @@ export interface SoakReport extends SoakCounters {
 }
 
 /** The simulator counters that must be zero once everything is closed. */
-export const leakCounters = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses'] as const;
+export const leakCounters = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'LiveProcesses', 'InvalidHandles'] as const;
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

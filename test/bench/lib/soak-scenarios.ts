@@ -11,10 +11,10 @@ export type Scenario = (ctx: SoakContext) => Promise<void>;
 
 /** Exports a fault may target, with the modes that make sense for each (async modes need a pending call). */
 const faultTargets: { Export: string; modes: NonNullable<SimFault['Mode']>[] }[] = [
-  { Export: 'HcsCreateComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early'] },
-  { Export: 'HcsStartComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early', 'exit-during'] },
-  { Export: 'HcsPauseComputeSystem', modes: ['fail', 'async-fail', 'drop', 'duplicate', 'early', 'exit-during'] },
-  { Export: 'HcsResumeComputeSystem', modes: ['fail', 'async-fail', 'drop', 'duplicate', 'early'] },
+  { Export: 'HcsCreateComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early', 'sync-ok'] },
+  { Export: 'HcsStartComputeSystem', modes: ['fail', 'async-fail', 'hang', 'drop', 'duplicate', 'early', 'exit-during', 'sync-ok'] },
+  { Export: 'HcsPauseComputeSystem', modes: ['fail', 'async-fail', 'drop', 'duplicate', 'early', 'exit-during', 'sync-ok'] },
+  { Export: 'HcsResumeComputeSystem', modes: ['fail', 'async-fail', 'drop', 'duplicate', 'early', 'sync-ok'] },
   { Export: 'HcsShutdownComputeSystem', modes: ['fail', 'hang', 'drop', 'duplicate', 'early'] },
   { Export: 'HcsTerminateComputeSystem', modes: ['fail', 'hang', 'duplicate', 'early'] },
   { Export: 'HcsCreateProcess', modes: ['fail', 'hang'] },

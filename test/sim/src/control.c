@@ -18,7 +18,7 @@ static const struct {
   fault_mode mode;
 } modes[] = {{"fail", FM_FAIL},       {"async-fail", FM_ASYNC_FAIL}, {"hang", FM_HANG},
              {"drop", FM_DROP},       {"duplicate", FM_DUP},         {"early", FM_EARLY},
-             {"exit-during", FM_EXIT_DURING}, {"set", FM_SET}};
+             {"exit-during", FM_EXIT_DURING}, {"set", FM_SET}, {"sync-ok", FM_SYNC}};
 
 static void reset_handle(int kind, void *obj) {
   if (kind == H_SYSTEM) {
@@ -56,6 +56,7 @@ static void do_reset(void) {
   dispatch_drop_all();
   faults_clear();
   G.disconnected = 0;
+  G.invalid_handles = 0;
   G.completion_delay_ms = 5;
   G.shutdown_grace_ms = 2000;
   while (G.systems) {
@@ -167,10 +168,10 @@ static void stats(sb *b) {
   sb_printf(b,
             "{\"SystemHandles\":%d,\"ProcessHandles\":%d,\"Callbacks\":%d,\"LiveProcesses\":%d,\"ComputeSystems\":%d,"
             "\"PendingNotifications\":%d,\"QueuedForRegistration\":%d,\"Scheduled\":%d,\"Faults\":%d,"
-            "\"Disconnected\":%s,\"Delivered\":%llu}",
+            "\"Disconnected\":%s,\"Delivered\":%llu,\"InvalidHandles\":%d}",
             G.system_handles, G.process_handles, G.callbacks, G.live_processes, G.systems_listed,
             G.queued_notes + scheduled, G.queued_notes, scheduled, faults, G.disconnected ? "true" : "false",
-            (unsigned long long)G.delivered);
+            (unsigned long long)G.delivered, G.invalid_handles);
 }
 
 SIM_EXPORT HRESULT_ HcsSimControl(const wchar16 *request, wchar16 **response) {

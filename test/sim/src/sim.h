@@ -120,7 +120,7 @@ typedef struct sim_reg {
 } sim_reg;
 
 /* Fault modes of HcsSimControl {"Op":"Fault"}. */
-typedef enum { FM_NONE, FM_FAIL, FM_ASYNC_FAIL, FM_HANG, FM_DROP, FM_DUP, FM_EARLY, FM_EXIT_DURING, FM_SET } fault_mode;
+typedef enum { FM_NONE, FM_FAIL, FM_ASYNC_FAIL, FM_HANG, FM_DROP, FM_DUP, FM_EARLY, FM_EXIT_DURING, FM_SET, FM_SYNC } fault_mode;
 
 typedef struct fault {
   char export_name[64];
@@ -181,6 +181,7 @@ typedef struct sim_globals {
   uint64_t seq;
   fault *faults;
   int system_handles, process_handles, callbacks, live_processes, systems_listed, queued_notes;
+  int invalid_handles; /* calls made with a NULL, closed, forged or wrong-kind handle since the last Reset */
   int reapers; /* processes whose end has not been processed yet (by the watcher or a thread of their own) */
   int dispatch_started, dispatch_stop;
   sim_thread dispatch_threads[4];

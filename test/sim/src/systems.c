@@ -116,6 +116,8 @@ static item *schedule_completion(sim_system *s, action_kind kind, uint32_t type,
     case FM_DROP: dispatch_schedule(kind, s, NULL, type, 0, NULL, delay, 0, 0, 0); return NULL;
     case FM_DUP: dispatch_schedule(kind, s, NULL, type, 0, NULL, delay, 1, 1, 0); return NULL;
     case FM_EARLY: return dispatch_schedule(kind, s, NULL, type, 0, NULL, 0, 1, 0, 1);
+    /* Done before the call returns, S_OK and no completion notification, as HCS may also answer. */
+    case FM_SYNC: return dispatch_schedule(kind, s, NULL, type, 0, NULL, 0, 0, 0, 1);
     case FM_EXIT_DURING:
       s->stopping = 1;
       s->exit_scheduled = 1;
@@ -168,7 +170,7 @@ SIM_EXPORT HRESULT_ HcsCreateComputeSystem(const wchar16 *id, const wchar16 *con
   G.system_handles++;
   *computeSystem = handle_new(H_SYSTEM, s);
   wait = schedule_completion(s, A_CREATE_DONE, N_CREATE_COMPLETED, &f);
-  hr = pending(result);
+  hr = f.mode == FM_SYNC ? S_OK_ : pending(result);
 out:
   if (wait) dispatch_wait_done(wait);
   UNLOCK();
@@ -241,7 +243,7 @@ static HRESULT_ system_op(void *h, const wchar16 *options, wchar16 **result, con
   static const uint32_t types[] = {N_START_COMPLETED, 0, 0, N_PAUSE_COMPLETED, N_RESUME_COMPLETED, N_SAVE_COMPLETED};
   s->op_pending = 1;
   wait = schedule_completion(s, kinds[op], types[op], &f);
-  hr = pending(result);
+  hr = f.mode == FM_SYNC ? S_OK_ : pending(result);
 out:
   if (wait) dispatch_wait_done(wait);
   UNLOCK();
@@ -385,7 +387,11 @@ HRESULT_ unregister_callback(void *h, int want_process, const char *name) {
   LOCK();
   if (close_prologue(name, &hr)) goto out;
   sim_reg *r = handle_get(h, H_CALLBACK);
-  if (!r || (want_process != (r->proc != NULL))) { hr = HR_INVALID_HANDLE; goto out; }
+  if (!r || (want_process != (r->proc != NULL))) {
+    if (r) G.invalid_handles++; /* a process registration given to the system export, or the reverse */
+    hr = HR_INVALID_HANDLE;
+    goto out;
+  }
   handle_free(h, H_CALLBACK);
   r->dead = 1;
   G.callbacks--;

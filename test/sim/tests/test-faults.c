@@ -82,6 +82,15 @@ void test_faults_async(void) {
   CHECK_HR(HcsResumeComputeSystem(h, W(""), &result), PENDING);
   free(take(result));
   CHECK(count_events(ctx, 5) == 1, "ResumeCompleted delivered before the call returned");
+  /* sync-ok: done before the call returns, S_OK, no result document and no completion notification */
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"HcsPauseComputeSystem\",\"Mode\":\"sync-ok\"}");
+  result = NULL;
+  CHECK_HR(HcsPauseComputeSystem(h, W(""), &result), 0);
+  CHECK(result == NULL, "no result document with S_OK");
+  CHECK_HR(HcsGetComputeSystemProperties(h, W(""), &props, &result), 0);
+  CHECK(take_has(props, "\"State\":\"Paused\""), "paused when the call returned");
+  sleep_ms(50);
+  CHECK(count_events(ctx, 4) == 2, "no PauseCompleted for a synchronous pause");
   CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
   CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
   free(take(result));

@@ -81,9 +81,16 @@ describeIf(onPosix, 'needs a C compiler and a POSIX shared library')('the vmcomp
     expect(r).toEqual({ hr: 0x80004005, value: '{"Id":"partial"}', result: '{"Error":-2147467259}' });
   });
 
-  it('close returns the HRESULT; a 0n handle is passed as NULL', async () => {
+  it('close returns the HRESULT; a 0n handle is refused without calling the DLL (as hcsshim: already closed)', async () => {
     expect(await api.closeComputeSystem(system(0x1004n))).toBe(0);
-    expect(await api.closeComputeSystem(system(0n))).toBe(0x80070006);
+    const before = counters().calls;
+    const err = await rejection(api.closeComputeSystem(system(0n)));
+    expect(err).toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED', operation: 'HcsCloseComputeSystem' });
+    expect(err.message).toMatch(/zero handle/);
+    await expect(api.startComputeSystem(system(0n), '')).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    await expect(api.unregisterComputeSystemCallback(0n as HcsCallbackHandle)).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    await expect(api.getProcessInfo(processHandle(0n))).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED' });
+    expect(counters().calls).toBe(before);
   });
 
   it('fills HCS_PROCESS_INFORMATION and the process handle', async () => {
