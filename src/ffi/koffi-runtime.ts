@@ -14,7 +14,7 @@ export function loadKoffi(): Koffi {
   if (cached === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const koffi = require('koffi') as Koffi;
-    keepAsyncPoolsResident(koffi);
+    raiseAsyncLimits(koffi);
     cached = koffi;
   }
   return cached;
@@ -43,7 +43,7 @@ export const MAX_ASYNC_CALLS = 4096;
  * 256 KiB stays reserved, touched pages resident. koffi accepts settings only before its first library load; when
  * another package in the process has loaded one already, koffi's settings are left as they are.
  */
-export function keepAsyncPoolsResident(koffi: Pick<Koffi, 'config'>): void {
+export function raiseAsyncLimits(koffi: Pick<Koffi, 'config'>): void {
   try {
     const current = koffi.config();
     const resident = Math.max(current.resident_async_pools ?? 0, RESIDENT_ASYNC_POOLS);

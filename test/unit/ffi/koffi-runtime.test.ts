@@ -1,4 +1,4 @@
-import { MAX_ASYNC_CALLS, RESIDENT_ASYNC_POOLS, keepAsyncPoolsResident } from '../../../src/ffi/koffi-runtime';
+import { MAX_ASYNC_CALLS, RESIDENT_ASYNC_POOLS, raiseAsyncLimits } from '../../../src/ffi/koffi-runtime';
 
 type Config = Record<string, number | undefined>;
 
@@ -16,28 +16,28 @@ function fakeKoffi(initial: Config, refuse = false) {
   return { koffi: { config }, applied, read: () => current };
 }
 
-describe('keepAsyncPoolsResident', () => {
+describe('raiseAsyncLimits', () => {
   it('raises resident_async_pools and max_async_calls and keeps every other setting', () => {
     const fake = fakeKoffi({ resident_async_pools: 8, async_stack_size: 131072, max_async_calls: 256 });
-    keepAsyncPoolsResident(fake.koffi);
+    raiseAsyncLimits(fake.koffi);
     expect(fake.read()).toEqual({ resident_async_pools: RESIDENT_ASYNC_POOLS, async_stack_size: 131072, max_async_calls: MAX_ASYNC_CALLS });
   });
 
   it('leaves equal or higher settings alone', () => {
     const fake = fakeKoffi({ resident_async_pools: RESIDENT_ASYNC_POOLS, max_async_calls: MAX_ASYNC_CALLS });
-    keepAsyncPoolsResident(fake.koffi);
+    raiseAsyncLimits(fake.koffi);
     expect(fake.applied).toHaveLength(0);
   });
 
   it('raises only the one that is lower', () => {
     const fake = fakeKoffi({ resident_async_pools: RESIDENT_ASYNC_POOLS, max_async_calls: 300 });
-    keepAsyncPoolsResident(fake.koffi);
+    raiseAsyncLimits(fake.koffi);
     expect(fake.read()).toEqual({ resident_async_pools: RESIDENT_ASYNC_POOLS, max_async_calls: MAX_ASYNC_CALLS });
   });
 
   it('does not throw when koffi refuses new settings (a library is already loaded)', () => {
     const fake = fakeKoffi({ resident_async_pools: 8 }, true);
-    expect(() => keepAsyncPoolsResident(fake.koffi)).not.toThrow();
+    expect(() => raiseAsyncLimits(fake.koffi)).not.toThrow();
     expect(fake.read().resident_async_pools).toBe(8);
   });
 });
