@@ -18,7 +18,7 @@ import { NotificationType } from '../core/notification-types';
 import type { RegisteredHandle } from '../core/registered-handle';
 import { timeoutFor } from '../core/timeouts';
 import { watchUnclosed } from '../core/unclosed-handles';
-import { raceWait } from '../core/wait';
+import { handledWait, raceWait } from '../core/wait';
 import type { HcsSystemHandle } from '../ffi/types';
 import { processRequest } from './console-input';
 import type { OperationOptions, WaitOptions } from './handle-ops';
@@ -167,18 +167,18 @@ export class Container extends EventEmitter {
    * `HcsRegisterComputeSystemCallback` (no call is made), however many times it is called, before or after the
    * exit; after an abnormal exit (e.g. 0xC0370106) it resolves too and {@link Container.exitError} says why.
    * Rejects with `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute
-   * goes away, or an `AbortError` from `opts.signal`.
+   * goes away, or an `AbortError` from `opts.signal`. A dropped wait that rejects is not an unhandled rejection.
    */
-  async wait(opts: WaitOptions = {}): Promise<void> {
-    await this.#wait('hcs::System::Wait', { signal: opts.signal });
+  wait(opts: WaitOptions = {}): Promise<void> {
+    return handledWait(this.#wait('hcs::System::Wait', { signal: opts.signal }));
   }
 
   /**
    * Like {@link Container.wait} (SystemExited through `HcsRegisterComputeSystemCallback`) with a time limit: rejects with `ERR_HCS_TIMEOUT` after `ms` milliseconds. The
    * handle stays usable and a later exit is handled normally.
    */
-  async waitTimeout(ms: number): Promise<void> {
-    await this.#wait('hcs::System::WaitTimeout', { timeoutMs: ms });
+  waitTimeout(ms: number): Promise<void> {
+    return handledWait(this.#wait('hcs::System::WaitTimeout', { timeoutMs: ms }));
   }
 
   async #wait(operation: string, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<void> {

@@ -83,12 +83,14 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
 
   let abandoned = false;
   let expectation: Expectation | undefined;
+  let created: HcsSystemHandle = 0n as HcsSystemHandle;
   const work = (async (): Promise<Container> => {
     const startedAt = performance.now();
     const res = await rt.api.createComputeSystem(id, document);
     const hr = res.hr >>> 0;
     trace.call(operation, identityOf(id), hr, startedAt);
     const handle = res.value;
+    created = handle;
     if (failed(hr) && hr !== HRESULT.OPERATION_PENDING) {
       if (handle !== 0n) await rt.api.closeComputeSystem(handle).catch(() => 0);
       throw hcsErrorFromHresult(hr, { operation, id, result: res.result });
@@ -133,7 +135,14 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
         abandoned = true;
         timedOut = reason instanceof HcsError && reason.code === 'ERR_HCS_TIMEOUT';
         expectation?.cancel(reason);
-        const tracked = work.catch(() => undefined).finally(() => backgroundWork.delete(tracked));
+        const tracked = work
+          .then(
+            // Resolved all the same: the give-up came in the same turn as the hand-over, after the work's last look
+            // at `abandoned`. Nobody will ever hold this Container: release it here.
+            (container) => discard(rt, id, created, container),
+            () => undefined,
+          )
+          .finally(() => backgroundWork.delete(tracked));
         backgroundWork.add(tracked);
       },
     });

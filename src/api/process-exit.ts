@@ -114,7 +114,18 @@ export async function exitInfoAfterKill(
     const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, ...who }, handle, 'hcs::Process::Wait');
     return status.Exited ? exitInfoFromStatus(status, who) : undefined;
   } catch (err) {
-    if (err instanceof HcsError && err.hresult !== undefined && ALREADY_STOPPED.has(err.hresult)) return { code: -1, error: err };
+    if (err instanceof HcsError && isGoneError(err)) return { code: -1, error: err };
     return undefined;
   }
+}
+
+/**
+ * Whether a failed status query after a kill means the process (or its system) is gone, so its exit code can no
+ * longer be had: not found or already stopped (either HRESULT family), or an invalid state (hcsshim likewise ends
+ * its waits with -1 when a kill is refused for one of these). Anything else (a passing failure) keeps the waits going.
+ */
+function isGoneError(err: HcsError): boolean {
+  if (err.code === 'ERR_HCS_NOT_FOUND' || err.code === 'ERR_HCS_ALREADY_STOPPED') return true;
+  // 0xC037xxxx (legacy) and 0x8037xxxx differ only in bit 30.
+  return err.hresult !== undefined && (err.hresult | 0x40000000) >>> 0 === HRESULT.INVALID_STATE;
 }

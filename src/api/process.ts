@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+// Why from node:timers: the deferred 'exit' must still fire while a consumer's tests fake the global timers.
+import { setImmediate } from 'node:timers';
 import { type SignalProcessRequest, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
 import { HcsError } from '../errors';
 import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
@@ -25,6 +27,11 @@ import type { Runtime } from './runtime';
 
 const internal = Symbol('Process.internal');
 
+/** Filled in by the Process constructor for the module functions that hand the Process out. */
+interface ProcessHooks {
+  handOut?: () => void;
+}
+
 function noop(): void {}
 
 /**
@@ -45,6 +52,8 @@ export class Process extends EventEmitter {
   readonly #closed = { value: false };
   readonly #pipes: ProcessPipes;
   #exit: ExitInfo | undefined;
+  /** Whether the caller has the Process yet: 'exit' is emitted only then (see #handOut). */
+  #handedOut = false;
   #killCheck: NodeJS.Timeout | undefined;
   /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
   readonly #exitCode: Promise<number>;
@@ -60,6 +69,7 @@ export class Process extends EventEmitter {
     reg: RegisteredHandle,
     stdio: RawStdioHandles | undefined,
     holdsConsoleInput: boolean,
+    hooks: ProcessHooks,
   ) {
     if (token !== internal) throw new TypeError('Process cannot be constructed directly: use Container.createProcess()');
     super();
@@ -76,13 +86,12 @@ export class Process extends EventEmitter {
     });
     // Nobody may be waiting when the handle fails: never an unhandled rejection.
     this.#exitCode.catch(() => {});
-    // WeakRef: see Container. The exit code is computed without `this` so that an unclosed Process can be collected.
-    const self = new WeakRef(this);
+    // The entry's exit reaction holds this Process until the exit, on purpose: a pending wait() must settle even when
+    // the caller kept no reference to the Process. Once the exit (or a failure) has settled it, nothing in the
+    // registry refers to it, so an unclosed Process can be collected and reported (watchUnclosed).
     const who = { id: containerId, pid };
-    const record = (info: ExitInfo): void => {
-      const proc = self.deref();
-      if (proc) proc.#recordExit(info);
-    };
+    const record = (info: ExitInfo): void => this.#recordExit(info);
+    hooks.handOut = () => this.#handOut();
     reg.entry.exited().then(
       (outcome) => {
         // Why two steps: the usual exit carries its ProcessStatus and settles in this same turn; only an exit without
@@ -101,7 +110,18 @@ export class Process extends EventEmitter {
     if (this.#exit) return;
     this.#exit = info;
     this.#settleExit(info.code);
-    this.emit('exit', info.code);
+    if (this.#handedOut) this.emit('exit', info.code);
+  }
+
+  /**
+   * Called when the Process is returned to the caller. An exit recorded before that (a process that had already
+   * exited when opened, or one so short-lived that its exit came during registration) is emitted once the caller's
+   * continuation has run, so an 'exit' listener attached right after `await createProcess()` still hears it.
+   */
+  #handOut(): void {
+    this.#handedOut = true;
+    const exit = this.#exit;
+    if (exit) setImmediate(() => this.emit('exit', exit.code));
   }
 
   get #target(): InvokeTarget {
@@ -294,7 +314,8 @@ async function attach(
   pid: number,
   handle: HcsProcessHandle,
   stdio: RawStdioHandles | undefined,
-  holdsConsoleInput = false,
+  holdsConsoleInput: boolean,
+  hooks: ProcessHooks,
 ): Promise<Process> {
   let reg: RegisteredHandle;
   try {
@@ -304,7 +325,7 @@ async function attach(
     if (stdio) destroyAll(rt, stdio);
     throw err;
   }
-  return new Process(internal, rt, containerId, pid, handle, reg, stdio, holdsConsoleInput);
+  return new Process(internal, rt, containerId, pid, handle, reg, stdio, holdsConsoleInput, hooks);
 }
 
 /**
@@ -320,14 +341,19 @@ export async function createProcessOn(
 ): Promise<Process> {
   const res = await invoke(target, 'hcs::System::CreateProcess', () => rt.api.createProcess(system, document));
   const { process: handle, info } = res.value;
-  return attach(rt, target.id!, info.processId, handle, rawHandles(info), holdsConsoleInput);
+  const hooks: ProcessHooks = {};
+  const proc = await attach(rt, target.id!, info.processId, handle, rawHandles(info), holdsConsoleInput, hooks);
+  hooks.handOut?.();
+  return proc;
 }
 
 /** @internal `HcsOpenProcess` on a system handle, then callback registration. */
 export async function openProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, pid: number): Promise<Process> {
   const res = await invoke(target, 'hcs::System::OpenProcess', () => rt.api.openProcess(system, pid));
-  const proc = await attach(rt, target.id!, pid, res.value, undefined);
+  const hooks: ProcessHooks = {};
+  const proc = await attach(rt, target.id!, pid, res.value, undefined, false, hooks);
   // An opened process may have exited long before; its ProcessExited went to another handle's callback (if any).
   await proc.exitCode().catch(() => undefined);
+  hooks.handOut?.();
   return proc;
 }

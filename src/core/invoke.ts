@@ -1,5 +1,6 @@
 import { HRESULT, hcsErrorFromHresult } from '../errors';
 import type { RawResult } from '../ffi/types';
+import { abortErrorFor } from './abort';
 import type { HandleLifecycle } from './handle-lifecycle';
 import type { Expectation, RegistryEntry } from './notification-registry';
 import { identityOf, trace } from './trace';
@@ -47,6 +48,9 @@ export function invoke<R extends RawResult>(
   const who = { id: target.id, pid: target.pid };
   try {
     checkTimeout(options.timeoutMs);
+    // An already-aborted signal stops the operation before it starts, as createContainer does: rejecting only
+    // after the native call would report AbortError for a start (or terminate) that did happen.
+    if (options.signal?.aborted) throw abortErrorFor(options.signal, operation);
     target.lifecycle?.ensureOpen(operation);
     const failure = target.entry?.failureFor(operation);
     if (failure) throw failure;
@@ -57,7 +61,14 @@ export function invoke<R extends RawResult>(
   if (options.expect !== undefined && target.entry) expectation = target.entry.expect(options.expect, operation);
   const work = (async (): Promise<R> => {
     const startedAt = performance.now();
-    const res = target.lifecycle ? await target.lifecycle.track(operation, call) : await call();
+    let res: R;
+    try {
+      res = target.lifecycle ? await target.lifecycle.track(operation, call) : await call();
+    } catch (err) {
+      // The binding itself failed (no HRESULT): no completion can be ours, so none may be consumed for us.
+      expectation?.cancel();
+      throw err;
+    }
     const hr = res.hr >>> 0;
     trace.call(operation, identityOf(target.id, target.pid), hr, startedAt);
     if (hr === HRESULT.OPERATION_PENDING) {

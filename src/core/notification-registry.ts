@@ -163,7 +163,7 @@ export class RegistryEntry {
     if (this.#failure) return;
     this.#failure = makeError;
     for (const p of this.#pending.splice(0)) p.deferred.reject(makeError(p.operation));
-    if (!this.#exit) this.#exitDeferred.reject(makeError('Wait'));
+    if (!this.#exit) this.#exitDeferred.reject(makeError(this.identity.kind === 'system' ? 'hcs::System::Wait' : 'hcs::Process::Wait'));
   }
 
   /** Removes the entry from its registry so later notifications for its context are dropped. Idempotent. */
@@ -229,7 +229,10 @@ export class NotificationRegistry {
       if (trace.enabled) trace.notification(notificationName(type), context, status, entry ? identityOf(entry.identity.id, entry.identity.pid) : undefined);
       if (isDisconnectType(type)) {
         // Why every handle: vmcompute.exe itself went away (hcsshim PR #586); no handle opened before now can
-        // complete anything. Handles opened later talk to a new service instance and are unaffected.
+        // complete anything. Why only from a live, not yet failed entry: HCS sends the disconnect to every
+        // registration, and a copy delivered late (to an entry the first copy failed, or to one already closed)
+        // must not fail handles opened since, which talk to a new service instance.
+        if (!entry || entry.failed) return;
         for (const e of this.#entries.values()) e.fail((operation) => serviceDisconnectError(operation, e.identity));
         return;
       }

@@ -9,6 +9,17 @@ export function checkTimeout(ms: number | undefined): void {
   }
 }
 
+function noop(): void {}
+
+/**
+ * Marks a wait's promise handled and returns it: a caller that drops a wait (and later closes the handle, which
+ * rejects it with ERR_HCS_ALREADY_CLOSED) sees no unhandled rejection; one that awaits it still gets the rejection.
+ */
+export function handledWait<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(noop);
+  return promise;
+}
+
 /** How long and how to wait, and for what (for the error messages). */
 export interface RaceOptions extends ErrorIdentity {
   /** Operation name used in a timeout error. */
@@ -28,8 +39,8 @@ export interface RaceOptions extends ErrorIdentity {
  *
  * Losing the race stops only this wait: `work` keeps running and whatever it still uses (a handle, an in-flight
  * native call) is left alone (pain point 8). Timers and listeners are removed however the race ends. With neither a
- * timeout nor a signal, `work` itself is returned (marked handled: a caller that drops it sees no unhandled
- * rejection).
+ * timeout nor a signal, `work` itself is returned. Either way the promise is marked handled
+ * (see {@link handledWait}).
  */
 export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> {
   const { signal, timeoutMs } = options;
@@ -53,7 +64,7 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
     work.then(release, release);
     return work;
   }
-  return new Promise<T>((resolve, reject) => {
+  return handledWait(new Promise<T>((resolve, reject) => {
     const release = (options.keepAlive ?? sharedKeepAlive).acquire();
     let timer: NodeJS.Timeout | undefined;
     let done = false;
@@ -83,5 +94,5 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
         if (finish()) reject(err);
       },
     );
-  });
+  }));
 }

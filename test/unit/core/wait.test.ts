@@ -146,6 +146,13 @@ describe('timeoutFor', () => {
     expect(timeoutFor('SystemStart')).toBe(240_000);
   });
 
+  it('cuts an environment value beyond the longest Node timer to it (a huge value means "no timeout" in hcsshim)', () => {
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '99999999';
+    expect(timeoutFor('SystemStart')).toBe(0x7fffffff);
+    process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '2147483';
+    expect(timeoutFor('SystemStart')).toBe(2_147_483_000);
+  });
+
   it('lets timeoutMs win over the environment', () => {
     process.env.HCSSHIM_TIMEOUT_SYSTEMSTART = '7';
     expect(timeoutFor('SystemStart', 50)).toBe(50);

@@ -151,6 +151,9 @@ async function runSequence(actions: Action[]): Promise<void> {
           const type = a.type >>> 0;
           const status = a.status >>> 0;
           if (type === T.Disconnect || type === T.DisconnectV2) {
+            // Fans out only from a live entry that has not failed yet: a late copy must not fail newer handles.
+            const source = live().find((e) => e.real.context === context);
+            if (!source || source.failure) continue;
             for (const e of live()) {
               if (e.failure) continue;
               e.failure = 'ERR_HCS_SERVICE_DISCONNECT';
