@@ -81,6 +81,23 @@ describe('raceWait', () => {
     process.off('unhandledRejection', unhandled);
     expect(unhandled).not.toHaveBeenCalled();
   });
+
+  it('timed-out waits on a long-lived promise do not pile up reactions on it (one, however many waits)', async () => {
+    let resolve!: (v: number) => void;
+    const work = new Promise<number>((r) => (resolve = r));
+    const then = jest.spyOn(work, 'then');
+    const keepAlive = new KeepAlive();
+    for (let i = 0; i < 50; i++) {
+      await expect(raceWait(work, { operation: 'op', timeoutMs: 0, keepAlive })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    }
+    expect(then).toHaveBeenCalledTimes(1);
+    // The ones still waiting when it settles all get the value; one started afterwards gets it too.
+    const late = [raceWait(work, { operation: 'op', timeoutMs: 1000, keepAlive }), raceWait(work, { operation: 'op', timeoutMs: 1000, keepAlive })];
+    resolve(7);
+    await expect(Promise.all(late)).resolves.toEqual([7, 7]);
+    await expect(raceWait(work, { operation: 'op', timeoutMs: 1000, keepAlive })).resolves.toBe(7);
+    expect(keepAlive.count).toBe(0);
+  });
 });
 
 describe('KeepAlive', () => {
