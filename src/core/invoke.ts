@@ -78,6 +78,8 @@ export function invoke<R extends RawResult>(
       return res;
     }
     expectation?.cancel();
+    // A failed call caused no completion: one already taken for it came from a concurrent call of the same type.
+    if (failed(hr)) expectation?.handBack();
     if (failed(hr) && !options.tolerate?.(hr)) throw hcsErrorFromHresult(hr, { operation, ...who, result: res.result });
     return res;
   })();

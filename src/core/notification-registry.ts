@@ -27,6 +27,11 @@ export interface Expectation {
    * and the expectation was still pending. Only the first call has an effect.
    */
   cancel(reason?: unknown): void;
+  /**
+   * The call this was armed for failed, so no completion was its own: one it was already given belongs to a
+   * concurrent call of the same type, which gets it now (the oldest still waiting), instead of timing out.
+   */
+  handBack(): void;
 }
 
 interface Deferred<T> {
@@ -51,6 +56,8 @@ interface PendingExpectation {
   type: number;
   operation: string;
   deferred: Deferred<NotificationOutcome>;
+  /** The completion it was given, if any. */
+  delivered?: NotificationOutcome;
 }
 
 /**
@@ -117,6 +124,7 @@ export class RegistryEntry {
     else if (this.#exit) d.reject(unexpectedExitError(operation, this.identity));
     else this.#pending.push(item);
     let cancelled = false;
+    let handedBack = false;
     return {
       promise: d.promise,
       cancel: (reason?: unknown) => {
@@ -126,7 +134,20 @@ export class RegistryEntry {
         if (i >= 0) this.#pending.splice(i, 1);
         if (reason !== undefined) d.reject(reason);
       },
+      handBack: () => {
+        const outcome = item.delivered;
+        if (handedBack || outcome === undefined || this.#failure) return;
+        handedBack = true;
+        const i = this.#pending.findIndex((p) => p.type === type);
+        if (i >= 0) this.#settle(i, outcome);
+      },
     };
+  }
+
+  #settle(index: number, outcome: NotificationOutcome): void {
+    const [p] = this.#pending.splice(index, 1);
+    p!.delivered = outcome;
+    p!.deferred.resolve(outcome);
   }
 
   /** @internal routes one notification for this context. Never throws. */
@@ -151,8 +172,7 @@ export class RegistryEntry {
       trace.note('unexpected %s for %s ignored', notificationName(type), identityOf(this.identity.id, this.identity.pid));
       return;
     }
-    const [p] = this.#pending.splice(i, 1);
-    p!.deferred.resolve(outcome);
+    this.#settle(i, outcome);
   }
 
   /**

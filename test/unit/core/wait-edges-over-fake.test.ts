@@ -98,6 +98,25 @@ describe('expectations', () => {
   });
 });
 
+describe('concurrent operations of one type', () => {
+  it("a completion taken by a call that then fails goes to the concurrent call it belongs to", async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const gate = fake.gate('startComputeSystem');
+    const first = c.start({ timeoutMs: 2000 });
+    await gate.entered;
+    // The second start reaches HCS first: pending, and its StartCompleted arrives while the first is in flight,
+    // so it goes to the oldest waiter, the first start's.
+    const second = c.start({ timeoutMs: 2000 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    fake.once('startComputeSystem', () => ({ hr: 0xc0370105, result: null })); // the first is refused
+    gate.release();
+    await expect(first).rejects.toMatchObject({ hresult: 0xc0370105 });
+    await expect(second).resolves.toBeUndefined();
+    await c.close();
+  });
+});
+
 describe('dropped waits', () => {
   it('a dropped Container.wait(), waitTimeout() or Process.wait({signal}) is no unhandled rejection on close', async () => {
     const { fake } = setup();
