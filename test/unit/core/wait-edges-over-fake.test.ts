@@ -16,6 +16,13 @@ function setup() {
 const systemHandles = (fake: FakeVmcompute) => fake.callsOf('registerComputeSystemCallback').map((call) => call[0] as bigint);
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The codes an 'exit' listener attached now hears. */
+function exitsHeard(p: { on(event: 'exit', listener: (code: number) => void): unknown }): number[] {
+  const exits: number[] = [];
+  p.on('exit', (code) => exits.push(code));
+  return exits;
+}
+
 afterEach(() => {
   expect(keepAlive.count).toBe(0);
 });
@@ -163,8 +170,7 @@ describe('process exits', () => {
       return { hr: 0, value: 0x9999n };
     });
     const p = await c.createProcess({ CommandLine: 'cmd /c exit 3' });
-    const exits: number[] = [];
-    p.on('exit', (code: number) => exits.push(code));
+    const exits = exitsHeard(p);
     await expect(p.wait()).resolves.toBe(3);
     await nextTurn();
     expect(exits).toEqual([3]);
@@ -177,8 +183,7 @@ describe('process exits', () => {
     const c = await createContainer('c1', config);
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(9) }));
     const p = await c.openProcess(77);
-    const exits: number[] = [];
-    p.on('exit', (code: number) => exits.push(code));
+    const exits = exitsHeard(p);
     await nextTurn();
     expect(exits).toEqual([9]);
     await p.close();
