@@ -48,13 +48,13 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
     checkTimeout(timeoutMs);
   } catch (err) {
     options.onGiveUp?.(err);
-    work.catch(() => {});
+    handledWait(work);
     return Promise.reject(err);
   }
   if (signal?.aborted) {
     const err = abortErrorFor(signal, options.operation);
     options.onGiveUp?.(err);
-    work.catch(() => {});
+    handledWait(work);
     return Promise.reject(err);
   }
   if (timeoutMs === undefined && signal === undefined) {
