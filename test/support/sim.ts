@@ -105,6 +105,8 @@ export interface SimStats {
   QueuedForRegistration: number;
   Scheduled: number;
   Faults: number;
+  /** Shutdowns whose grace-period kill is still queued; a system's exit cancels its own. */
+  ShutdownTimers: number;
   Disconnected: boolean;
   Delivered: number;
   /** Calls made with a NULL, closed, forged or wrong-kind handle since the last Reset (the real DLL may crash). */

@@ -161,16 +161,19 @@ static const char *notify(const jv *req, HRESULT_ *hr) {
 }
 
 static void stats(sb *b) {
-  int scheduled = 0;
-  for (item *it = G.queue; it; it = it->next) scheduled += it->notify && it->kind != A_SHUTDOWN_KILL;
+  int scheduled = 0, timers = 0;
+  for (item *it = G.queue; it; it = it->next) {
+    scheduled += it->notify && it->kind != A_SHUTDOWN_KILL;
+    timers += it->kind == A_SHUTDOWN_KILL;
+  }
   int faults = 0;
   for (fault *f = G.faults; f; f = f->next) faults++;
   sb_printf(b,
             "{\"SystemHandles\":%d,\"ProcessHandles\":%d,\"Callbacks\":%d,\"LiveProcesses\":%d,\"ComputeSystems\":%d,"
             "\"PendingNotifications\":%d,\"QueuedForRegistration\":%d,\"Scheduled\":%d,\"Faults\":%d,"
-            "\"Disconnected\":%s,\"Delivered\":%llu,\"InvalidHandles\":%d}",
+            "\"ShutdownTimers\":%d,\"Disconnected\":%s,\"Delivered\":%llu,\"InvalidHandles\":%d}",
             G.system_handles, G.process_handles, G.callbacks, G.live_processes, G.systems_listed,
-            G.queued_notes + scheduled, G.queued_notes, scheduled, faults, G.disconnected ? "true" : "false",
+            G.queued_notes + scheduled, G.queued_notes, scheduled, faults, timers, G.disconnected ? "true" : "false",
             (unsigned long long)G.delivered, G.invalid_handles);
 }
 

@@ -75,6 +75,7 @@ typedef struct sim_system {
   sys_state state;
   int op_pending;     /* a Start/Pause/Resume/Save completion is scheduled */
   int stopping;       /* Shutdown/Terminate accepted, SystemExited not yet applied */
+  int kill_queued;    /* a Shutdown's grace-period kill is in the dispatch queue */
   int exit_scheduled; /* SystemExited action queued */
   int32_t exit_status;
   int exit_notify, exit_dup;

@@ -209,8 +209,8 @@ static HRESULT_ begin_stop(sim_system *s, int kill_them, const fault *f, wchar16
     s->exit_status = f->mode == FM_ASYNC_FAIL ? (f->has_hr ? f->hr : E_FAIL_) : (f->mode == FM_EXIT_DURING ? HR_UNEXPECTED_EXIT : 0);
     s->exit_notify = f->mode != FM_DROP;
     s->exit_dup = f->mode == FM_DUP;
-    if (!kill_them)
-      dispatch_schedule(A_SHUTDOWN_KILL, s, NULL, 0, 0, NULL, G.shutdown_grace_ms, 0, 0, 0);
+    if (!kill_them && dispatch_schedule(A_SHUTDOWN_KILL, s, NULL, 0, 0, NULL, G.shutdown_grace_ms, 0, 0, 0))
+      s->kill_queued = 1;
   }
   sys_signal_processes(s, kill_them);
   sys_maybe_exited(s, (f->mode != FM_HANG && f->has_delay) ? f->delay_ms : G.completion_delay_ms);

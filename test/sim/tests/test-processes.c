@@ -279,6 +279,7 @@ void test_stop_with_processes(void) {
   int64_t t0 = now_ms();
   CHECK_HR(HcsShutdownComputeSystem(h, W(""), &result), PENDING);
   free(take(result));
+  CHECK(stat_of("ShutdownTimers") == 1, "the grace-period kill waits in the queue");
   const event *polite = exited(pctx2);
   CHECK(polite && polite->data && strstr(polite->data, "\"ExitCode\":143"), "SIGTERM ends the polite one: %s",
         polite && polite->data ? polite->data : "");

@@ -36,6 +36,7 @@ void test_lifecycle(void) {
   free(take(result));
   e = wait_event(ctx, 1, 1, 5000);
   CHECK(e && e->status == 0, "SystemExited after shutdown");
+  CHECK(stat_of("ShutdownTimers") == 0, "the exit cancelled the shutdown's grace-period kill");
   CHECK_HR(HcsGetComputeSystemProperties(h, W(""), &props, &result), 0);
   CHECK(take_has(props, "\"State\":\"Stopped\""), "state Stopped");
   CHECK_HR(HcsShutdownComputeSystem(h, W(""), &result), ALREADY_STOPPED);
