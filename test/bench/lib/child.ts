@@ -9,7 +9,8 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const tsxCli = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// Why not tsx: see compile-like-dist.cjs (the children must run the code as the package ships it).
+const compileLikeDist = path.join(repoRoot, 'test', 'bench', 'lib', 'compile-like-dist.cjs');
 
 /**
  * Runs one benchmark file in a fresh Node process (so RSS, koffi's state, the loaded library and the libuv pool are
@@ -17,7 +18,7 @@ const tsxCli = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
  */
 export function runChild(file: string, options: BenchOptions, env: NodeJS.ProcessEnv = {}): Promise<BenchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, file], {
+    const child = spawn(process.execPath, ['--enable-source-maps', '--require', compileLikeDist, file], {
       cwd: repoRoot,
       env: { ...process.env, ...env, BENCH_OPTIONS: JSON.stringify(options) },
       stdio: ['ignore', 'pipe', 'inherit'],
