@@ -41,9 +41,7 @@ item *dispatch_schedule(action_kind kind, sim_system *s, sim_process *p, uint32_
   it->next = *pp;
   *pp = it;
   start_threads();
-  /* Why one thread, not all: each wake costs a context switch, and a thundering herd of four per notification was
-   * a large share of a busy process's CPU. A thread that finds more due work wakes the next (dispatch_main). */
-  sim_cond_signal(&G.work);
+  sim_cond_broadcast(&G.cond);
   return it;
 }
 
@@ -262,10 +260,9 @@ static void dispatch_main(void *arg) {
       break;
     }
     if (!it) {
-      sim_cond_wait(&G.work, &G.lock, next < 0 ? -1 : next - now);
+      sim_cond_wait(&G.cond, &G.lock, next < 0 ? -1 : next - now);
       continue;
     }
-    if (G.queue && G.queue->due <= now) sim_cond_signal(&G.work);
     int *busy = busy_flag(it);
     if (busy) *busy = 1;
     run_item(it);
@@ -288,7 +285,7 @@ void dispatch_drop_all(void) {
 void dispatch_stop_threads(void) {
   if (!G.dispatch_started) return;
   G.dispatch_stop = 1;
-  sim_cond_broadcast(&G.work);
+  sim_cond_broadcast(&G.cond);
   UNLOCK();
   for (int i = 0; i < NTHREADS; i++) sim_thread_join(G.dispatch_threads[i]);
   LOCK();

@@ -6,7 +6,6 @@
 sim_globals G = {
     .lock = SIM_MUTEX_INIT,
     .cond = SIM_COND_INIT,
-    .work = SIM_COND_INIT,
     .epoch = 1,
     .completion_delay_ms = 5,
     .shutdown_grace_ms = 2000,

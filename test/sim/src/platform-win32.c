@@ -21,7 +21,6 @@ void sim_cond_wait(sim_cond *c, sim_mutex *m, int64_t timeout_ms) {
 }
 
 void sim_cond_broadcast(sim_cond *c) { WakeAllConditionVariable(c); }
-void sim_cond_signal(sim_cond *c) { WakeConditionVariable(c); }
 
 typedef struct thread_start {
   void (*fn)(void *);

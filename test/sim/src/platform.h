@@ -34,7 +34,6 @@ void sim_mutex_unlock(sim_mutex *m);
 /* Waits on c (m held); timeout_ms < 0 waits without limit. Spurious wake-ups are allowed. */
 void sim_cond_wait(sim_cond *c, sim_mutex *m, int64_t timeout_ms);
 void sim_cond_broadcast(sim_cond *c);
-void sim_cond_signal(sim_cond *c);
 
 /* Starts a joinable thread; returns 0 on success. */
 int sim_thread_start(sim_thread *t, void (*fn)(void *), void *arg);

@@ -167,8 +167,7 @@ typedef struct item {
 
 typedef struct sim_globals {
   sim_mutex lock;
-  sim_cond cond; /* every wait but the dispatcher threads' */
-  sim_cond work; /* dispatcher threads: an item was queued (one is woken per item) */
+  sim_cond cond;
   unsigned epoch;
   unsigned release_gen; /* bumped by {"Op":"Release"}: ends every hang */
   int disconnected;
