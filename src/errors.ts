@@ -1,9 +1,10 @@
 /**
  * The binding's error type, its stable codes, HRESULT names and hcsshim's error predicates.
  *
- * A leaf module: it imports nothing from the rest of `src/`, so every layer can use it. It re-exports the schema
- * layer's validation error so that all error types are reachable from one place.
+ * A leaf module: it imports only the leaf `redact-secrets` from the rest of `src/`, so every layer can use it. It
+ * re-exports the schema layer's validation error so that all error types are reachable from one place.
  */
+import { redactSecrets } from './redact-secrets';
 
 export { HcsValidationError, type ValidationIssue } from '../schemas/validation-error';
 
@@ -174,18 +175,14 @@ const DEFAULT_DESCRIPTIONS: Record<HcsErrorCode, string> = {
   ERR_HCS_CALL: 'the HCS call failed',
 };
 
-// Defence in depth: HCS event text has been seen echoing request documents. The binding never hands configuration
-// to this module, but if HCS quotes one back, credential and environment values are masked before they reach a
-// message.
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /("Credentials"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
-  /("Environment"\s*:\s*)\{[^{}]*\}/gi,
-];
-
-function redact(text: string): string {
-  let out = text;
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, '$1"<redacted>"');
-  return out;
+/** A copy of `event` with secrets masked in each of its strings ({@link redactSecrets}). */
+function redactEvent(event: HcsErrorEvent): HcsErrorEvent {
+  const copy: HcsErrorEvent = { ...event };
+  for (const key of ['Message', 'StackTrace', 'Provider', 'Source'] as const) {
+    const value = copy[key];
+    if (typeof value === 'string') copy[key] = redactSecrets(value);
+  }
+  return copy;
 }
 
 function eventLine(event: HcsErrorEvent): string {
@@ -193,7 +190,7 @@ function eventLine(event: HcsErrorEvent): string {
   if (event.Provider) details.push(`Provider ${event.Provider}`);
   if (event.EventId !== undefined && event.EventId !== 0) details.push(`EventId ${event.EventId}`);
   if (event.Source) details.push(`Source ${event.Source}`);
-  const message = redact(event.Message ?? '(no message)');
+  const message = event.Message ?? '(no message)';
   return `  event: ${message}${details.length > 0 ? ` [${details.join(', ')}]` : ''}`;
 }
 
@@ -253,8 +250,9 @@ export class HcsError extends Error {
   constructor(opts: HcsErrorOptions) {
     const hresult = opts.hresult === undefined ? undefined : opts.hresult >>> 0;
     const info = hresult === undefined ? undefined : infoFor(hresult);
-    const events = opts.events ?? [];
-    const errorMessage = opts.errorMessage === undefined ? undefined : redact(opts.errorMessage);
+    // HCS may quote a request document back in any of these strings: secrets are masked before anything is kept.
+    const events = (opts.events ?? []).map(redactEvent);
+    const errorMessage = opts.errorMessage === undefined ? undefined : redactSecrets(opts.errorMessage);
     const description = info?.description ?? DEFAULT_DESCRIPTIONS[opts.code];
 
     let text: string;

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { HcsValidationError as OriginalValidationError } from '../../schemas/validation-error';
 import {
@@ -169,10 +170,34 @@ describe('HcsError messages', () => {
       ErrorEvents: [{ Message: 'echo {"Credentials": "s3cret-token", "x": 1}' }, { Message: '"environment":{"API_KEY":"hunter2"}' }],
     });
     const e = hcsErrorFromHresult(0xc037010d, { operation: 'HcsCreateComputeSystem', id: 'c', result });
-    const everything = `${e.message}\n${e.errorMessage}\n${e.stack}`;
+    const everything = `${e.message}\n${e.errorMessage}\n${e.stack}\n${inspect(e)}\n${JSON.stringify(e.events)}`;
     expect(everything).not.toContain('s3cret-token');
     expect(everything).not.toContain('hunter2');
     expect(e.message).toContain('<redacted>');
+  });
+
+  it('masks echoed secrets in every string of every event, and whatever braces or quotes the values hold', () => {
+    const config = '{"Name":"c1","Environment":{"A":"x}y","B":"{z","TOKEN":"S3CRET-1"},"Credentials":"S3CRET-2\\"q"}';
+    const result = JSON.stringify({
+      ErrorMessage: `rejected ${config}`,
+      ErrorEvents: [{ Message: `config ${config}`, StackTrace: `at parse(${config})`, Source: config, Provider: config }],
+    });
+    const e = hcsErrorFromHresult(0xc037010d, { operation: 'HcsCreateComputeSystem', id: 'c1', result });
+    const everything = `${e.message}\n${e.errorMessage}\n${inspect(e, { depth: 5 })}\n${JSON.stringify(e)}\n${JSON.stringify(e.events)}`;
+    expect(everything).not.toContain('S3CRET');
+    expect(e.events[0]!.Message).toBe('config {"Name":"c1","Environment":"<redacted>","Credentials":"<redacted>"}');
+    expect(e.events[0]!.StackTrace).toBe('at parse({"Name":"c1","Environment":"<redacted>","Credentials":"<redacted>"})');
+    expect(e.errorMessage).toBe('rejected {"Name":"c1","Environment":"<redacted>","Credentials":"<redacted>"}');
+  });
+
+  it('masks an echoed secret cut off by the end of the text, and events handed to the constructor directly', () => {
+    const e = new HcsError({
+      code: 'ERR_HCS_CALL',
+      operation: 'op',
+      events: [{ Message: 'truncated {"Environment":{"K":"S3CRET-3' }, { Message: 'truncated "credentials": "S3CRET-4' }],
+    });
+    expect(`${e.message}\n${JSON.stringify(e.events)}`).not.toContain('S3CRET');
+    expect(e.events.map((ev) => ev.Message)).toEqual(['truncated {"Environment":"<redacted>"', 'truncated "credentials": "<redacted>"']);
   });
 
   it('formatHresult prints 8 upper-case hex digits', () => {
