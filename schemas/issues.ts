@@ -13,9 +13,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
     else if (typeof seg === 'string' && IDENTIFIER.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(String(seg))}]`;
+    else out += `[${JSON.stringify(shownKey(String(seg)))}]`;
   }
   return out;
+}
+
+/**
+ * A key as a path shows it: up to and including its first `=` or NUL, then `…`. Why: an environment variable name
+ * written as `NAME=value` (as in Docker's `Env` list) is rejected for its `=`, and the rest of it is the secret value.
+ */
+function shownKey(key: string): string {
+  const cut = key.search(/[=\0]/);
+  return cut < 0 ? key : `${key.slice(0, cut + 1)}…`;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions cost 1. */

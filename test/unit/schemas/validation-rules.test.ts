@@ -218,8 +218,22 @@ describe('Environment', () => {
     const issues = issuesOf('process', { Environment: { '': 'a', 'A=B': 'b', 'Program Files': 'ok', PATH: 'ok' } });
     expect(issues).toEqual([
       { path: 'Environment[""]', message: 'environment variable names must not be empty' },
-      { path: 'Environment["A=B"]', message: 'environment variable names must not contain "="' },
+      { path: 'Environment["A=…"]', message: 'environment variable names must not contain "="' },
     ]);
+  });
+
+  test('a name written as "NAME=value" is shown only up to its "=": the rest is the secret value', () => {
+    const config = { Environment: { 'DB_PASSWORD=hunter2': '', 'TOKEN\0s3cret': 'x' } };
+    expect(pathsOf('process', config)).toEqual(['Environment["DB_PASSWORD=…"]', 'Environment["TOKEN\\u0000…"]']);
+    let thrown: unknown;
+    try {
+      encodeProcessConfig(config);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(HcsValidationError);
+    const shown = `${(thrown as Error).message}\n${JSON.stringify((thrown as HcsValidationError).issues)}`;
+    expect(shown).not.toMatch(/hunter2|s3cret/);
   });
 
   test('values must be strings', () => {
@@ -244,9 +258,9 @@ describe('NUL characters are refused in every string', () => {
     ['process', { CommandLine: 'a\0b' }, 'CommandLine'],
     ['process', { CommandArgs: ['ok', 'a\0'] }, 'CommandArgs[1]'],
     ['process', { Environment: { A: 'x\0' } }, 'Environment.A'],
-    ['process', { Environment: { 'A\0': 'x' } }, 'Environment["A\\u0000"]'],
+    ['process', { Environment: { 'A\0': 'x' } }, 'Environment["A\\u0000…"]'],
     ['process', { OCISpecification: { process: { args: ['\0'] } } }, 'OCISpecification.process.args[0]'],
-    ['process', { OCISpecification: { ['k\0']: 1 } }, 'OCISpecification["k\\u0000"]'],
+    ['process', { OCISpecification: { ['k\0']: 1 } }, 'OCISpecification["k\\u0000…"]'],
     ['container', container({ Layers: [{ ID: GUID, Path: 'C:\\\0' }] }), 'Layers[0].Path'],
     ['container', container({ EndpointList: ['a', '\0'] }), 'EndpointList[1]'],
     ['container', container({ Credentials: '\0' }), 'Credentials'],
