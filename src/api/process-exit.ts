@@ -12,11 +12,15 @@ import type { RegisteredHandle } from '../core/registered-handle';
 import type { HcsProcessHandle } from '../ffi/types';
 import type { Runtime } from './runtime';
 
-/** HRESULTs meaning "the process is already gone": kill and signal treat them as done. */
+/**
+ * HRESULTs meaning "the process is already gone": kill and signal treat them as done. Both HCS families of "process
+ * already stopped" (`0x8037011F` and the legacy-severity `0xC037011F`), as `isAlreadyStopped` accepts both.
+ */
 export const ALREADY_STOPPED = new Set<number>([
   HRESULT.ALREADY_STOPPED,
   HRESULT.SYSTEM_ALREADY_STOPPED,
   HRESULT.PROCESS_ALREADY_STOPPED,
+  (HRESULT.PROCESS_ALREADY_STOPPED | 0x40000000) >>> 0,
   HRESULT.ELEMENT_NOT_FOUND,
 ]);
 

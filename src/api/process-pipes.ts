@@ -50,11 +50,6 @@ export class ProcessPipes {
     this.#created = created;
   }
 
-  /** Whether closeStdin() has run. */
-  get stdinClosed(): boolean {
-    return this.#stdinClosed;
-  }
-
   /** The `HcsCreateProcess` pipes the first time, then `undefined` (ask `HcsGetProcessInfo`). */
   takeCreated(): RawStdioHandles | undefined {
     const created = this.#created;

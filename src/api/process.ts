@@ -55,6 +55,8 @@ export class Process extends EventEmitter {
   /** Whether the caller has the Process yet: 'exit' is emitted only then (see #handOut). */
   #handedOut = false;
   #killCheck: NodeJS.Timeout | undefined;
+  /** The closeStdin() under way or done; cleared when it fails, so that a later call tries again. */
+  #stdinClose: Promise<void> | undefined;
   /** Resolves with the exit code once known; rejects if the handle fails (close, disconnect) before the exit. */
   readonly #exitCode: Promise<number>;
   #settleExit!: (code: number) => void;
@@ -267,11 +269,22 @@ export class Process extends EventEmitter {
    * Closes the process's stdin: ends our stdin stream (after buffered data is written) and, while the process is
    * still running, asks HCS to close its end (`HcsModifyProcess` CloseHandle StdIn). For a console process created
    * without `CreateStdInPipe` it closes the stdin pipe the binding held for it (which may end a console process on
-   * Windows). Idempotent, and safe after the exit or after close (then it does nothing).
+   * Windows). Idempotent once it has succeeded (concurrent calls share one request; a failed request may be retried);
+   * after the exit it does nothing more; after close() it rejects with `ERR_HCS_ALREADY_CLOSED`, as hcsshim does.
    */
-  async closeStdin(): Promise<void> {
+  closeStdin(): Promise<void> {
     const operation = 'hcs::Process::CloseStdin';
-    if (this.#pipes.stdinClosed || this.#reg.lifecycle.state !== 'open') return;
+    if (this.#reg.lifecycle.state !== 'open') {
+      return Promise.reject(alreadyClosedError(operation, { id: this.containerId, pid: this.pid }));
+    }
+    this.#stdinClose ??= this.#closeStdin(operation).catch((err: unknown) => {
+      this.#stdinClose = undefined;
+      throw err;
+    });
+    return this.#stdinClose;
+  }
+
+  async #closeStdin(operation: string): Promise<void> {
     // Let buffered input reach the pipe before HCS closes its end, but not past the exit.
     await this.#pipes.closeStdin(this.#exitCode.then(noop, noop));
     if (this.#exit || this.#reg.lifecycle.state !== 'open') return;

@@ -199,7 +199,39 @@ describe('Process over the fake', () => {
     expect(fake.callsOf('modifyProcess')).toHaveLength(1);
     await p.close();
     await q.close();
-    await q.closeStdin();
+    // As hcsshim: after close, closeStdin is refused without a call.
+    await expect(q.closeStdin()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED', operation: 'hcs::Process::CloseStdin' });
+    expect(fake.callsOf('modifyProcess')).toHaveLength(1);
+    await c.close();
+  });
+
+  it('closeStdin: concurrent calls share one request, and a failed request can be retried', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true });
+    fake.once('modifyProcess', () => ({ hr: 0xc0370105, result: null }));
+    const first = p.closeStdin();
+    const second = p.closeStdin();
+    await expect(first).rejects.toMatchObject({ code: 'ERR_HCS_CALL', hresult: 0xc0370105 });
+    await expect(second).rejects.toMatchObject({ hresult: 0xc0370105 });
+    expect(fake.callsOf('modifyProcess')).toHaveLength(1);
+    await p.closeStdin();
+    await p.closeStdin();
+    expect(fake.callsOf('modifyProcess')).toHaveLength(2);
+    await p.close();
+    await c.close();
+  });
+
+  it.each([
+    ['0x8037011F', 0x8037011f],
+    ['0xC037011F', 0xc037011f],
+  ])('kill() and signal() treat "process already stopped" %s as done', async (_name, hr) => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    fake.once('terminateProcess', () => ({ hr, result: null }));
+    await expect(p.kill()).resolves.toBeUndefined();
+    fake.once('signalProcess', () => ({ hr, result: null }));
+    await expect(p.signal({ Signal: 'CtrlC' })).resolves.toBeUndefined();
+    await p.close();
     await c.close();
   });
 
