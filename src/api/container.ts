@@ -165,9 +165,10 @@ export class Container extends EventEmitter {
   /**
    * Resolves when the system has exited: the SystemExited notification delivered to the callback registered with
    * `HcsRegisterComputeSystemCallback` (no call is made), however many times it is called, before or after the
-   * exit; after an abnormal exit (e.g. 0xC0370106) it resolves too and {@link Container.exitError} says why.
-   * Rejects with `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute
-   * goes away, or an `AbortError` from `opts.signal`. A dropped wait that rejects is not an unhandled rejection.
+   * exit. After an abnormal exit (SystemExited with a failure status, e.g. 0xC0370106) it rejects with that exit
+   * error, each time ({@link Container.exitError} holds it too), as hcsshim's Container.Wait returns it. Rejects
+   * with `ERR_HCS_ALREADY_CLOSED` if the handle is closed first, `ERR_HCS_SERVICE_DISCONNECT` if vmcompute goes
+   * away, or an `AbortError` from `opts.signal`. A dropped wait that rejects is not an unhandled rejection.
    */
   wait(opts: WaitOptions = {}): Promise<void> {
     return handledWait(this.#wait('hcs::System::Wait', { signal: opts.signal }));
@@ -188,9 +189,10 @@ export class Container extends EventEmitter {
       if (this.#reg.lifecycle.state !== 'open') throw alreadyClosedError(operation, { id: this.id });
       outcome = await raceWait(entry.exited(), { operation, id: this.id, ...opts });
     }
-    // Why an abnormal exit still resolves: the system has exited either way, which is what wait() reports (as
-    // hcsshim's System.Wait, which keeps 0xC0370106 as the exit error, not a wait error); see exitError.
+    // Why an abnormal exit rejects: hcsshim's legacy Container.Wait returns the exit error (ExitError(), e.g.
+    // HCS_E_UNEXPECTED_EXIT) when the wait itself succeeded, so `if err := c.Wait(); err != nil` sees crashes.
     this.#exitError ??= this.#exitErrorOf(outcome);
+    if (this.#exitError) throw this.#exitError;
   }
 
   /**

@@ -168,13 +168,16 @@ describe('Container over the fake', () => {
     await expect(c.wait()).resolves.toBeUndefined();
   });
 
-  it('wait() resolves after an abnormal exit and exitError says why', async () => {
+  it('wait() rejects after an abnormal exit with the exit error, each time, as hcsshim; exitError says why', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
     const exits = jest.fn();
     c.on('exit', exits);
+    const pending = c.wait();
     fake.notify(systemHandle(fake), N.SystemExited, 0xc0370106);
-    await expect(c.wait()).resolves.toBeUndefined();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_HCS_UNEXPECTED_EXIT', hresult: 0xc0370106, operation: 'hcs::System::Wait' });
+    await expect(c.wait()).rejects.toMatchObject({ code: 'ERR_HCS_UNEXPECTED_EXIT' });
+    await expect(c.waitTimeout(10)).rejects.toMatchObject({ code: 'ERR_HCS_UNEXPECTED_EXIT' });
     expect(exits).toHaveBeenCalledWith(expect.objectContaining({ hresult: 0xc0370106 }));
     expect(c.exitError?.hresult).toBe(0xc0370106);
     await c.close();

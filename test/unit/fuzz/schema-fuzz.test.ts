@@ -45,8 +45,11 @@ function expectInvalidAt(name: EncoderName, value: unknown, pathPrefix: string):
   expect(out).toBeInstanceOf(HcsValidationError);
   const err = out as HcsValidationError;
   expectWellFormedError(err);
-  // Paths are accessor style: `Name`, `Layers[0].ID`, or `["a.b"]` for a key that is not an identifier.
-  const quoted = `[${JSON.stringify(pathPrefix)}]`;
+  // Paths are accessor style: `Name`, `Layers[0].ID`, or `["a.b"]` for a key that is not an identifier; a key is
+  // shown only up to its first "=" or NUL (what follows may be a secret value), then "…".
+  const cut = pathPrefix.search(/[=\0]/);
+  const shown = cut < 0 ? pathPrefix : `${pathPrefix.slice(0, cut + 1)}…`;
+  const quoted = `[${JSON.stringify(shown)}]`;
   expect(err.issues.some((i) => i.path.startsWith(pathPrefix) || i.path.startsWith(quoted) || i.path === '(root)')).toBe(true);
 }
 
