@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     `  unhandled rejections: ${report.unhandledRejections}, uncaught exceptions: ${report.uncaughtExceptions}`,
     `  simulator at the end: ${JSON.stringify(report.finalStats)}; registry entries ${report.registryEntries}`,
     `  koffi callbacks: baseline ${report.koffiCallbacks.baseline}, end ${report.koffiCallbacks.end}; binding callbacks: ${report.bindingCallbacks.baseline} -> ${report.bindingCallbacks.end}`,
-    `  RSS: ${report.rssMB.start} MB -> ${report.rssMB.end} MB (growth ${report.rssMB.growth} MB, limit 20 MB: ${rssOk ? 'ok' : 'EXCEEDED'})`,
+    `  RSS${report.rssMB.trimmed ? ' (after GC and malloc_trim)' : ''}: ${report.rssMB.start} MB -> ${report.rssMB.end} MB (growth ${report.rssMB.growth} MB, limit 20 MB: ${rssOk ? 'ok' : 'EXCEEDED'}); untrimmed growth ${report.rssMB.untrimmedGrowth} MB`,
     `  violations: ${report.violations.length}`,
     ...report.violations.slice(0, 20).map((v) => `    - ${v}`),
   ];

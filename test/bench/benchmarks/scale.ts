@@ -3,7 +3,7 @@ import { type Container, type Process, createContainer } from '../../../src/inde
 import { simConfig, simStats } from '../../support/sim';
 import { benchMain, progress } from '../lib/child';
 import { hostProcessConfig, minimalContainerConfig } from '../lib/configs';
-import { memory } from '../lib/memory';
+import { memory, trimMalloc } from '../lib/memory';
 import type { BenchResult } from '../lib/report';
 import { round } from '../lib/stats';
 
@@ -45,6 +45,8 @@ benchMain(async (options) => {
   // Warm-up: loads koffi, the library and the one registered callback, and lets the JIT, the allocator and the
   // simulator reach a steady state, so the baseline is not taken before one-time costs.
   for (let i = 0; i < 32; i++) await lifecycleOnce();
+  // The baseline after malloc_trim too, so that the after-close figures below compare like with like.
+  trimMalloc();
   const base = memory();
   const baseCallbacks = koffi.stats().callbacks;
   const ids = Array.from({ length: target }, (_, i) => `bench-scale-${i}`);
@@ -82,6 +84,7 @@ benchMain(async (options) => {
   });
   const closeSeconds = (Date.now() - t1) / 1000;
   const closed = memory();
+  const closedTrimmed = trimMalloc() ? process.memoryUsage().rss : closed.rss;
   const closedCallbacks = koffi.stats().callbacks;
   const closedStats = await simStats();
   progress(`scale: closed in ${closeSeconds.toFixed(1)} s; sim ${JSON.stringify(closedStats)}; koffi callbacks ${closedCallbacks}`);
@@ -100,6 +103,7 @@ benchMain(async (options) => {
       registeredCallbacks: openCallbacks,
       registeredCallbacksAfterClose: closedCallbacks,
       rssAfterCloseDeltaMB: mb(closed.rss - base.rss),
+      rssAfterCloseTrimmedDeltaMB: mb(closedTrimmed - base.rss),
       heapAfterCloseDeltaMB: mb(closed.heapUsed - base.heapUsed),
     },
     rows: [
@@ -112,8 +116,15 @@ benchMain(async (options) => {
         referenceName: 'baseline RSS',
         reference: mb(base.rss),
       },
-      // Why both: V8 and malloc keep pages they no longer use after a burst (RSS stays above the baseline); the JS
-      // heap in use after a full collection is what shows whether the binding still holds anything.
+      // Why three: V8 and malloc keep pages they no longer use after a burst (RSS stays above the baseline);
+      // glibc's malloc_trim hands malloc's free pages back (what is left is still allocated, by us, the simulator or
+      // V8); the JS heap in use after a full collection is what shows whether the binding still holds anything.
+      {
+        metric: 'scale: RSS after closing all, after malloc_trim (MB)',
+        median: mb(closedTrimmed - base.rss),
+        referenceName: 'baseline RSS',
+        reference: mb(base.rss),
+      },
       {
         metric: 'scale: JS heap in use after closing all vs baseline (MB)',
         median: mb(closed.heapUsed - base.heapUsed),

@@ -1,3 +1,4 @@
+import koffi from 'koffi';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -24,4 +25,36 @@ export function memory(): { rss: number; heapUsed: number; external: number } {
   collectGarbage();
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+}
+
+let mallocTrim: ((pad: number) => number) | null | undefined;
+
+/**
+ * glibc's `malloc_trim(0)`: hands the free memory of every malloc arena back to the kernel. `false` where there is
+ * no glibc (Windows, Wine, musl). Why the benchmarks use it: each thread that allocates can get an arena of its own
+ * that keeps its freed chunks, so RSS after a busy phase depends on how the threads happened to contend (the same
+ * soak ended +4 MB or +30 MB over its baseline depending on load, and +0.4 MB with MALLOC_ARENA_MAX=1). Trimming
+ * before both readings leaves what is really still allocated.
+ */
+export function trimMalloc(): boolean {
+  if (mallocTrim === undefined) {
+    mallocTrim = null;
+    if (process.platform === 'linux') {
+      try {
+        mallocTrim = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as (pad: number) => number;
+      } catch {
+        // not glibc: RSS is read untrimmed
+      }
+    }
+  }
+  if (mallocTrim === null) return false;
+  mallocTrim(0);
+  return true;
+}
+
+/** RSS in bytes after a full collection, untrimmed and after {@link trimMalloc} (the same where it cannot trim). */
+export function rssTrimmed(): { rss: number; trimmedRss: number; trimmed: boolean } {
+  const { rss } = memory();
+  const trimmed = trimMalloc();
+  return { rss, trimmedRss: trimmed ? process.memoryUsage().rss : rss, trimmed };
 }

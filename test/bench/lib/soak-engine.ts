@@ -3,7 +3,7 @@ import { createContainer } from '../../../src/index';
 import { runtime } from '../../../src/api/runtime';
 import { simConfig, simDisconnect, simReset, simStats } from '../../support/sim';
 import { minimalContainerConfig } from './configs';
-import { memory } from './memory';
+import { rssTrimmed } from './memory';
 import { Random, type SoakCounters, SoakContext } from './soak-context';
 import { injectFault, scenarios } from './soak-scenarios';
 
@@ -36,7 +36,11 @@ export interface SoakReport extends SoakCounters {
   registryEntries: number;
   koffiCallbacks: { baseline: number; end: number };
   bindingCallbacks: { baseline: number; end: number };
-  rssMB: { start: number; end: number; growth: number };
+  /**
+   * RSS after a full GC and glibc's malloc_trim (`trimmed` false where there is none); `untrimmedGrowth` is the
+   * growth read without trimming, which also counts the free memory malloc arenas keep.
+   */
+  rssMB: { start: number; end: number; growth: number; untrimmedGrowth: number; trimmed: boolean };
 }
 
 /** The simulator counters that must be zero once everything is closed. */
@@ -121,7 +125,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await settle(50);
     const koffiBaseline = koffi.stats().callbacks;
     const bindingBaseline = runtime().api.registeredCallbackCount();
-    const rssStart = memory().rss;
+    const rssStart = rssTrimmed();
 
     let next = 0;
     let active = 0;
@@ -176,7 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const bindingEnd = runtime().api.registeredCallbackCount();
     if (koffiEnd !== koffiBaseline) ctx.violation(`koffi callbacks ${koffiEnd}, baseline ${koffiBaseline}`);
     if (bindingEnd !== bindingBaseline) ctx.violation(`binding callbacks ${bindingEnd}, baseline ${bindingBaseline}`);
-    const rssEnd = memory().rss;
+    const rssEnd = rssTrimmed();
     const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
     return {
       ...ctx.counters,
@@ -189,7 +193,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       registryEntries,
       koffiCallbacks: { baseline: koffiBaseline, end: koffiEnd },
       bindingCallbacks: { baseline: bindingBaseline, end: bindingEnd },
-      rssMB: { start: mb(rssStart), end: mb(rssEnd), growth: mb(rssEnd - rssStart) },
+      rssMB: {
+        start: mb(rssStart.trimmedRss),
+        end: mb(rssEnd.trimmedRss),
+        growth: mb(rssEnd.trimmedRss - rssStart.trimmedRss),
+        untrimmedGrowth: mb(rssEnd.rss - rssStart.rss),
+        trimmed: rssStart.trimmed && rssEnd.trimmed,
+      },
     };
   } finally {
     // Late rejections (e.g. a notification after a timeout) would surface on the next turns: wait a little first.
