@@ -21,7 +21,7 @@ function badAdditionalJson(message: string): HcsValidationError {
   return new HcsValidationError(ADDITIONAL_JSON_ENV, [{ path: '(root)', message }]);
 }
 
-function parseAdditional(additional: string): JsonMap | null {
+function parseAdditional(additional: string): JsonMap {
   let value: unknown;
   try {
     value = parseJsonDocument(additional);
@@ -29,8 +29,8 @@ function parseAdditional(additional: string): JsonMap | null {
     const where = err instanceof JsonTextError ? ` (line ${err.position.line}, column ${err.position.column})` : '';
     throw badAdditionalJson(`is not valid JSON${where}`);
   }
-  // Go: `null` decodes into a map as "no map", which merges nothing; any other non-object is a type error.
-  if (value === null) return null;
+  // Go decodes `null` into a nil map, and hcsshim's merge then panics assigning into it: refused here instead.
+  if (value === null) throw badAdditionalJson('must be a JSON object, got null');
   if (!isMap(value)) throw badAdditionalJson(`must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
   // Go decodes numbers as float64 and refuses one out of its range; JSON.parse would make it an Infinity.
   if (!allFinite(value)) throw badAdditionalJson('holds a number out of the float64 range');
@@ -43,12 +43,16 @@ function allFinite(value: unknown): boolean {
   return Object.values(value).every(allFinite);
 }
 
-/** Merges `extra` into `base` in place: where both hold an object the two merge, otherwise `extra`'s value wins. */
+/**
+ * Merges `extra` into `base` in place, as hcsshim's merge does: where both hold an object the two merge; a `null` in
+ * `extra` against an object keeps the object; otherwise `extra`'s value wins.
+ */
 function mergeInto(base: JsonMap, extra: JsonMap): void {
   for (const key of Object.keys(extra)) {
     const next = extra[key];
     const current = Object.hasOwn(base, key) ? base[key] : undefined;
     if (isMap(current) && isMap(next)) mergeInto(current, next);
+    else if (next === null && isMap(current)) continue;
     else Object.defineProperty(base, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
 }
@@ -75,8 +79,9 @@ function goMarshalDecoded(value: unknown): string {
 
 /**
  * Returns `document` (an encoded ContainerConfig) merged with `additional`, as hcsshim's create path does: empty
- * `additional` returns `document` unchanged; otherwise it must be a JSON object (or `null`, which merges nothing),
- * objects merge key by key at every depth, any other value in `additional` replaces the document's, and the result
+ * `additional` returns `document` unchanged; otherwise it must be a JSON object (hcsshim panics on `null`; refused
+ * here), objects merge key by key at every depth, a `null` against an object keeps the object, any other value in
+ * `additional` replaces the document's, and the result
  * is marshalled again with sorted keys (so its key order differs from the plain encoding even when nothing changed).
  * @throws HcsValidationError (document `HCSSHIM_CREATECONTAINER_ADDITIONALJSON`) when `additional` is not a JSON
  * object; the message gives the position or the type found, never the text.
@@ -85,6 +90,6 @@ export function mergeAdditionalJson(document: string, additional: string): strin
   if (additional === '') return document;
   const extra = parseAdditional(additional);
   const base = JSON.parse(document) as JsonMap;
-  if (extra !== null) mergeInto(base, extra);
+  mergeInto(base, extra);
   return goMarshalDecoded(base);
 }
