@@ -84,14 +84,15 @@ export function goStringCompare(a: string, b: string): number {
  * {@link goQuote}. Returns `{}` for an empty map (callers handle `omitempty` themselves).
  */
 export function goStringMap(map: Record<string, string>): string {
-  const raw = Object.keys(map);
-  const entries: [string, string][] = [];
-  for (const key of raw) {
+  // Why a Map: Go's keys are UTF-8, so two keys that differ only in unpaired surrogates (each becomes U+FFFD) are
+  // one key there; the later one wins, as when Go builds such a map. Emitting both would repeat a JSON key.
+  const byGoKey = new Map<string, string>();
+  for (const key of Object.keys(map)) {
     const value = map[key];
     if (value === undefined) continue;
-    entries.push([toGoText(key), value]);
+    byGoKey.set(toGoText(key), value);
   }
-  entries.sort((p, q) => goStringCompare(p[0], q[0]));
+  const entries = [...byGoKey.entries()].sort((p, q) => goStringCompare(p[0], q[0]));
   let out = '{';
   for (let i = 0; i < entries.length; i++) {
     const [key, value] = entries[i]!;

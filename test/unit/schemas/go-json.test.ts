@@ -90,6 +90,12 @@ describe('goStringMap', () => {
   test('escapes keys and values', () => {
     expect(goStringMap({ '<k>': '&v' })).toBe('{"\\u003ck\\u003e":"\\u0026v"}');
   });
+
+  test('keys that differ only in unpaired surrogates are one key, as in Go (the later value wins)', () => {
+    const out = goStringMap({ '\ud800': 'a', '\udc00': 'b', k: 'v' });
+    expect(JSON.parse(out)).toEqual({ '\ufffd': 'b', k: 'v' });
+    expect(out.match(/":"/g)).toHaveLength(2);
+  });
 });
 
 describe('goJsonValue (free-form JSON: OCI spec, Settings)', () => {
