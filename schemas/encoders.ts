@@ -17,8 +17,8 @@ import {
 /**
  * Validates, then serialises zod's validated copy: the writer reads each value exactly once after validation (a
  * getter or proxy cannot change it in between) and Go's zero values and defaults are applied by the writers.
- * Free-form JSON parts (`OCISpecification`, `Settings`) are checked by a walk of their own and written from the
- * caller's value.
+ * Free-form JSON parts (`OCISpecification`, `Settings`) are copied by one read of each value, checked by a walk of
+ * their own, and written from that copy.
  */
 function encodeWith<T>(kind: DocumentKind, value: unknown, write: (v: T) => string): string {
   const parsed = parseDocument(kind, value);

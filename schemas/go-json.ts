@@ -123,6 +123,11 @@ export function goJsonValue(value: unknown): string {
       return value ? 'true' : 'false';
     case 'number':
       return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      // Validation refuses these; never write one as `{}`.
+      throw new TypeError(`goJsonValue: a ${typeof value} is not a JSON value`);
     default:
       break;
   }

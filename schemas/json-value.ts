@@ -93,12 +93,45 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
 }
 
 /**
+ * A copy of `value` made by reading each array element and own enumerable property exactly once: arrays and plain
+ * objects are copied (a shared or cyclic reference stays shared or cyclic in the copy), anything else is kept as it
+ * is, so {@link findJsonProblems} on the copy reports what it would have reported on `value`. Why: the validated
+ * value is what gets written, so a getter or proxy cannot hand the encoder something other than what was checked.
+ */
+function snapshot(value: unknown): unknown {
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null || depth > MAX_DEPTH) return v;
+    const done = copies.get(v);
+    if (done !== undefined) return done;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      copies.set(v, out);
+      const length = v.length;
+      for (let i = 0; i < length; i++) out.push(copy(v[i], depth + 1));
+      return out;
+    }
+    if (!isPlainObject(v)) return v;
+    const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? Object.create(null) : {};
+    copies.set(v, out);
+    for (const key of Object.keys(v)) {
+      const item = copy((v as Record<string, unknown>)[key], depth + 1);
+      // defineProperty: an own `__proto__` key stays a key and never sets the copy's prototype.
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return copy(value, 0);
+}
+
+/**
  * Any JSON value, `null` included (Go `interface{}`). Validation is a single walk done here rather than `z.json()`,
  * whose nested-union errors are unreadable and which drops own `__proto__` keys.
  */
 export function anyJson() {
   return z
     .unknown()
+    .overwrite(snapshot)
     .superRefine((value, ctx) => {
       for (const p of findJsonProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
     })
@@ -109,6 +142,7 @@ export function anyJson() {
 export function jsonObject() {
   return z
     .unknown()
+    .overwrite(snapshot)
     .superRefine((value, ctx) => {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         ctx.addIssue({ code: 'custom', message: `must be a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})` });

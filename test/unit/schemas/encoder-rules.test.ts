@@ -145,6 +145,29 @@ describe('ProcessConfig', () => {
     expect(encodeProcessConfig({ OCISpecification: null })).toBe('{"ConsoleSize":[0,0]}');
   });
 
+  test('free-form JSON is written as it was validated: each value is read once, so a getter cannot swap it', () => {
+    let reads = 0;
+    const spec = {
+      get x() {
+        reads++;
+        return reads === 1 ? 'ok' : 10n;
+      },
+      shared: [1],
+    };
+    expect(encodeProcessConfig({ OCISpecification: spec })).toBe('{"ConsoleSize":[0,0],"OCISpecification":{"x":"ok","shared":[1]}}');
+    expect(reads).toBe(1);
+    // A getter that answers a bigint is refused with its path, never written as {}.
+    const bad = {
+      get x() {
+        return 10n;
+      },
+    };
+    expect(() => encodeProcessConfig({ OCISpecification: bad })).toThrow(/OCISpecification\.x: must be a JSON value \(got bigint\)/);
+    expect(encodeResourceModificationRequest({ ResourceType: 'Network', Settings: { a: { b: 1 } } })).toBe(
+      '{"ResourceType":"Network","Settings":{"a":{"b":1}}}',
+    );
+  });
+
   test('strings with control characters, HTML characters and lone surrogates get Go escapes', () => {
     expect(encodeProcessConfig({ CommandLine: 'a\b\f\u0001<>&\u2028\ud800' })).toBe(
       '{"CommandLine":"a\\u0008\\u000c\\u0001\\u003c\\u003e\\u0026\\u2028\\ufffd","ConsoleSize":[0,0]}',
