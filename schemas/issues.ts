@@ -154,18 +154,19 @@ export const errorMap: z.core.$ZodErrorMap = (issue) => {
 export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const seen = new Set<string>();
-  const add = (path: string, message: string): void => {
-    const key = `${path}\n${message}`;
+  // Repeats are found by the raw path: two keys may format alike (cut at "=", see formatPath) and still be two problems.
+  const add = (path: readonly PropertyKey[], message: string): void => {
+    const key = `${JSON.stringify(path.map(String))}\n${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ path, message });
+    out.push({ path: formatPath(path), message });
   };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       const messages = issue.message.split(SEPARATOR);
-      issue.keys.forEach((key, i) => add(formatPath([...issue.path, key]), messages[i] ?? 'unknown key'));
+      issue.keys.forEach((key, i) => add([...issue.path, key], messages[i] ?? 'unknown key'));
     } else {
-      add(formatPath(issue.path), issue.message);
+      add(issue.path, issue.message);
     }
   }
   return out;

@@ -1,13 +1,26 @@
 /**
  * Masks secrets in text HCS hands back. Defence in depth: HCS event text has been seen echoing request documents.
  * The binding never puts configuration into an error itself, but when HCS quotes a document back, the value of every
- * `"Credentials"` and `"Environment"` member (any JSON value: a string, an object, whatever nesting or braces and
- * quotes inside its strings) is replaced with `"<redacted>"` before the text reaches a message, `events` or
- * `errorMessage`. A value cut off by the end of the text is masked to the end.
+ * `"Credentials"`, `"Environment"` and (OCI) `"env"` member (any JSON value: a string, an object, an array, whatever
+ * nesting or braces and quotes inside its strings) is replaced with `"<redacted>"` before the text reaches a message,
+ * `events` or `errorMessage`. A value cut off by the end of the text is masked to the end; in a document quoted
+ * inside a JSON string (escaped quotes), everything up to the end of that string is masked.
  */
 
-const SECRET_KEY = /"(Credentials|Environment)"\s*:\s*/gi;
+// `env`: an OCI spec's process environment ("NAME=value" strings). The optional backslash matches a document quoted
+// inside a JSON string (`{\"Credentials\":...}`), with the same quoting on both sides of the key.
+const SECRET_KEY = /(\\?)"(Credentials|Environment|env)\1"\s*:\s*/gi;
 const REDACTED = '"<redacted>"';
+const REDACTED_ESCAPED = '\\"<redacted>\\"';
+
+/**
+ * The end of an escaped document's value: up to the quote that closes the string the document is quoted in (the
+ * first `"` not preceded by a backslash), or the text's end. Masks more than the value itself, never less.
+ */
+function skipEscapedValue(text: string, start: number): number {
+  for (let i = start; i < text.length; i++) if (text[i] === '"' && text[i - 1] !== '\\') return i;
+  return text.length;
+}
 
 /** The end (exclusive) of the JSON string starting at `start` (a `"`), or the text's length when unterminated. */
 function skipString(text: string, start: number): number {
@@ -51,8 +64,9 @@ export function redactSecrets(text: string): string {
   for (let m = SECRET_KEY.exec(text); m !== null; m = SECRET_KEY.exec(text)) {
     const valueStart = m.index + m[0].length;
     if (valueStart >= text.length) break;
-    const valueEnd = skipValue(text, valueStart);
-    out += text.slice(copied, valueStart) + REDACTED;
+    const escaped = m[1] === '\\';
+    const valueEnd = escaped ? skipEscapedValue(text, valueStart) : skipValue(text, valueStart);
+    out += text.slice(copied, valueStart) + (escaped ? REDACTED_ESCAPED : REDACTED);
     copied = valueEnd;
     SECRET_KEY.lastIndex = valueEnd;
   }

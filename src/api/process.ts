@@ -269,12 +269,16 @@ export class Process extends EventEmitter {
    * Closes the process's stdin: ends our stdin stream (after buffered data is written) and, while the process is
    * still running, asks HCS to close its end (`HcsModifyProcess` CloseHandle StdIn). For a console process created
    * without `CreateStdInPipe` it closes the stdin pipe the binding held for it (which may end a console process on
-   * Windows). Idempotent once it has succeeded (concurrent calls share one request; a failed request may be retried);
-   * after the exit it does nothing more; after close() it rejects with `ERR_HCS_ALREADY_CLOSED`, as hcsshim does.
+   * Windows). Idempotent once it has succeeded (concurrent calls share one request; a failed request may be retried),
+   * and safe after the exit, also once the handle is closed: a stdin relay that finishes after `wait()` and `close()`
+   * must not fail (pain point 7, hcsshim PR #1296). Only a handle closed while the process still ran, with stdin
+   * never closed, rejects with `ERR_HCS_ALREADY_CLOSED`. None of these touches vmcompute after close.
    */
   closeStdin(): Promise<void> {
     const operation = 'hcs::Process::CloseStdin';
     if (this.#reg.lifecycle.state !== 'open') {
+      if (this.#stdinClose) return this.#stdinClose;
+      if (this.#exit || this.#reg.entry.exitOutcome) return Promise.resolve();
       return Promise.reject(alreadyClosedError(operation, { id: this.containerId, pid: this.pid }));
     }
     this.#stdinClose ??= this.#closeStdin(operation).catch((err: unknown) => {

@@ -190,6 +190,21 @@ describe('HcsError messages', () => {
     expect(e.errorMessage).toBe('rejected {"Name":"c1","Environment":"<redacted>","Credentials":"<redacted>"}');
   });
 
+  it('masks an OCI spec\'s env and documents quoted inside a JSON string (escaped quotes)', () => {
+    const e = new HcsError({
+      code: 'ERR_HCS_CALL',
+      operation: 'op',
+      events: [
+        { Message: '{"OCISpecification":{"process":{"env":["PASS=S3CRET-5"],"cwd":"/"}}}' },
+        { Message: '"msg":"invalid config: {\\"Name\\":\\"a\\",\\"Credentials\\":\\"S3CRET-6\\"}","other":"x"' },
+        { Message: 'cut: {\\"Environment\\":{\\"P\\":\\"S3CRET-7' },
+      ],
+    });
+    expect(`${e.message}\n${JSON.stringify(e.events)}`).not.toContain('S3CRET');
+    expect(e.events[0]!.Message).toBe('{"OCISpecification":{"process":{"env":"<redacted>","cwd":"/"}}}');
+    expect(e.events[1]!.Message).toBe('"msg":"invalid config: {\\"Name\\":\\"a\\",\\"Credentials\\":\\"<redacted>\\"","other":"x"');
+  });
+
   it('masks an echoed secret cut off by the end of the text, and events handed to the constructor directly', () => {
     const e = new HcsError({
       code: 'ERR_HCS_CALL',

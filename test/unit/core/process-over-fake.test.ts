@@ -199,8 +199,13 @@ describe('Process over the fake', () => {
     expect(fake.callsOf('modifyProcess')).toHaveLength(1);
     await p.close();
     await q.close();
-    // As hcsshim: after close, closeStdin is refused without a call.
-    await expect(q.closeStdin()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED', operation: 'hcs::Process::CloseStdin' });
+    // Safe after the exit even once closed (a late stdin relay, hcsshim PR #1296), and after a done closeStdin.
+    await q.closeStdin();
+    await p.closeStdin();
+    // A handle closed while the process still ran, stdin never closed: refused, without a call.
+    const r = await c.createProcess({ CommandLine: 'z', CreateStdInPipe: true });
+    await r.close();
+    await expect(r.closeStdin()).rejects.toMatchObject({ code: 'ERR_HCS_ALREADY_CLOSED', operation: 'hcs::Process::CloseStdin' });
     expect(fake.callsOf('modifyProcess')).toHaveLength(1);
     await c.close();
   });

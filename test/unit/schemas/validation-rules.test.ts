@@ -234,6 +234,8 @@ describe('Environment', () => {
     expect(thrown).toBeInstanceOf(HcsValidationError);
     const shown = `${(thrown as Error).message}\n${JSON.stringify((thrown as HcsValidationError).issues)}`;
     expect(shown).not.toMatch(/hunter2|s3cret/);
+    // Two names that show alike are still two problems.
+    expect(pathsOf('process', { Environment: { 'A=one': '', 'A=two': '' } })).toEqual(['Environment["A=…"]', 'Environment["A=…"]']);
   });
 
   test('values must be strings', () => {
