@@ -43,7 +43,9 @@ export function decodeMappedVirtualDiskController(value: unknown): MappedVirtual
  * Decodes `MappedVirtualDiskControllers` (Go `map[int]MappedVirtualDiskController`): a JSON object whose keys are
  * decimal integers. Keys are read as Go's `strconv.ParseInt` would (an optional sign, then digits, so `"07"` is 7);
  * keys that are not integers, or not safe JavaScript integers, are dropped, as are values that are not objects.
- * When two keys name the same number (`"1"` and `"01"`), the later one wins, as in Go.
+ * When two keys name the same number (`"1"` and `"01"`), the one JavaScript enumerates last wins: `JSON.parse` puts
+ * canonical integer keys (`"1"`) before all others, so `"01"` wins whatever the document's order, where Go keeps the
+ * later one in the document. HCS writes canonical keys, so the difference needs a document HCS does not send.
  */
 export function decodeMappedVirtualDiskControllers(value: unknown): Record<number, MappedVirtualDiskController> {
   return decodeIntKeyedMap(asJsonObject(value), decodeMappedVirtualDiskController);
