@@ -33,7 +33,8 @@ A top-level "$schema" key (editor support) is ignored.
 
 Options:
   -t, --type <type>    Treat every file as this document type
-  --json               Print one JSON report: {"files":[{"file","type","valid","issues":[{"path","message"}]}]}
+  --json               Print one JSON report: {"files":[{"file","type","schema","valid","issues":[{"path","message"}],
+                       "error"?:{"message","line"?,"column"?}}]} ("error": a file that could not be read or parsed)
   -h, --help           Show this help
 
 Exit status: 0 all files valid, 1 some file invalid, 2 usage error or a file that cannot be read, is not JSON
