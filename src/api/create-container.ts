@@ -175,5 +175,22 @@ export async function openContainer(id: string): Promise<Container> {
     await rt.api.closeComputeSystem(res.value).catch(() => 0);
     throw err;
   }
-  return attachContainer(rt, id, res.value, reg);
+  const container = attachContainer(rt, id, res.value, reg);
+  await noteExitIfStopped(container, reg);
+  return container;
+}
+
+/**
+ * Records the exit of a system that had already stopped when it was opened. Why: nothing documents that HCS sends a
+ * new registration the SystemExited of a system that stopped before it existed, and without it `wait()` would hang.
+ * hcsshim (HEAD) queries the properties (`{}`) right after Open as well. A failed query changes nothing: the handle
+ * is usable and waits rely on the notification. (The simulator replays a system's queued notifications to the first
+ * registration of any handle, so it does not show the difference.)
+ */
+async function noteExitIfStopped(container: Container, reg: RegisteredHandle): Promise<void> {
+  try {
+    if ((await container.properties()).Stopped && !reg.entry.exitOutcome) reg.entry.deliver(NotificationType.SystemExited, 0, null);
+  } catch {
+    // See above: the open stands.
+  }
 }

@@ -293,6 +293,24 @@ describe('Container over the fake', () => {
     expect(fake.openHandles.size).toBe(0);
   });
 
+  it('openContainer of a system that had already stopped records its exit (no SystemExited may ever come)', async () => {
+    const { fake } = setup();
+    fake.once('getComputeSystemProperties', () => ({ hr: 0, result: null, value: '{"Id":"c2","State":"Stopped","Stopped":true}' }));
+    const c = await openContainer('c2');
+    expect(fake.callsOf('getComputeSystemProperties')).toEqual([[expect.anything(), '{}']]);
+    expect(c.exited).toBe(true);
+    await expect(c.wait()).resolves.toBeUndefined();
+    await c.close();
+    // A running one waits for the notification; a failed query leaves the open standing.
+    const running = await openContainer('c3');
+    await expect(running.waitTimeout(5)).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    await running.close();
+    fake.once('getComputeSystemProperties', () => ({ hr: 0xc0370105, result: null, value: null }));
+    const unreadable = await openContainer('c4');
+    expect(unreadable.exited).toBe(false);
+    await unreadable.close();
+  });
+
   it('PENDING from a sync-only call is success, not an error', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
