@@ -4,7 +4,7 @@
  * made-up 0.
  */
 import { type ProcessStatus, decodeProcessStatus } from '../../schemas';
-import { HRESULT, HcsError, hcsErrorFromHresult } from '../errors';
+import { HRESULT, HcsError, hcsErrorFromHresult, isAlreadyStopped } from '../errors';
 import { decodeDocument, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
@@ -13,22 +13,20 @@ import type { HcsProcessHandle } from '../ffi/types';
 import type { Runtime } from './runtime';
 
 /**
- * HRESULTs meaning "the process is already gone": kill and signal treat them as done. Both HCS families of "process
- * already stopped" (`0x8037011F` and the legacy-severity `0xC037011F`), as `isAlreadyStopped` accepts both.
+ * Whether an HRESULT means "the process is already gone": kill and signal treat it as done. The HRESULTs of
+ * `isAlreadyStopped` (hcsshim `IsAlreadyStopped`: already stopped, in either HCS family, or `ERROR_NOT_FOUND`).
  */
-export const ALREADY_STOPPED = new Set<number>([
-  HRESULT.ALREADY_STOPPED,
-  HRESULT.SYSTEM_ALREADY_STOPPED,
-  HRESULT.PROCESS_ALREADY_STOPPED,
-  (HRESULT.PROCESS_ALREADY_STOPPED | 0x40000000) >>> 0,
-  HRESULT.ELEMENT_NOT_FOUND,
-]);
+export function alreadyStopped(hr: number): boolean {
+  return isAlreadyStopped({ hresult: hr });
+}
 
 /**
- * HRESULTs of `HcsTerminateProcess` that kill() also treats as done: the process is gone, or (`ERROR_ACCESS_DENIED`)
- * it has terminated and only its handle is left, which is how `TerminateProcess` answers then (hcsshim does the same).
+ * Whether an `HcsTerminateProcess` HRESULT means kill() is done: the process is gone, or (`ERROR_ACCESS_DENIED`) it
+ * has terminated and only its handle is left, which is how `TerminateProcess` answers then (hcsshim does the same).
  */
-export const KILL_DONE = new Set<number>([...ALREADY_STOPPED, HRESULT.ACCESS_DENIED]);
+export function killDone(hr: number): boolean {
+  return alreadyStopped(hr) || hr >>> 0 === HRESULT.ACCESS_DENIED;
+}
 
 /**
  * How long after kill() the binding waits for ProcessExited before asking HCS whether the process has exited

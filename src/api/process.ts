@@ -12,9 +12,9 @@ import { raceWait } from '../core/wait';
 import type { HcsProcessHandle, HcsSystemHandle } from '../ffi/types';
 import { type WaitOptions, processHandleOps } from './handle-ops';
 import {
-  ALREADY_STOPPED,
+  alreadyStopped,
   type ExitInfo,
-  KILL_DONE,
+  killDone,
   KILL_EXIT_GRACE_MS,
   exitInfoAfterKill,
   exitInfoFromNotification,
@@ -152,7 +152,7 @@ export class Process extends EventEmitter {
     if (this.#exit || this.#reg.entry.exitOutcome) return;
     try {
       await invoke(this.#target, operation, () => this.#rt.api.terminateProcess(this.#handle), {
-        tolerate: (hr) => KILL_DONE.has(hr),
+        tolerate: killDone,
       });
     } finally {
       this.#checkExitAfterKill();
@@ -189,7 +189,7 @@ export class Process extends EventEmitter {
     this.#reg.lifecycle.ensureOpen(operation);
     if (this.#exit) return;
     await invoke(this.#target, operation, () => this.#rt.api.signalProcess(this.#handle, document), {
-      tolerate: (hr) => ALREADY_STOPPED.has(hr),
+      tolerate: alreadyStopped,
     });
   }
 
@@ -295,7 +295,7 @@ export class Process extends EventEmitter {
     const document = encodeProcessModifyRequest({ Operation: 'CloseHandle', CloseHandle: { Handle: 'StdIn' } });
     try {
       await invoke(this.#target, operation, () => this.#rt.api.modifyProcess(this.#handle, document), {
-        tolerate: (hr) => ALREADY_STOPPED.has(hr),
+        tolerate: alreadyStopped,
       });
     } catch (err) {
       // The process may exit (or the handle close) while the request is in flight: nothing left to close then.
