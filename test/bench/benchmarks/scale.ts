@@ -3,7 +3,7 @@ import { type Container, type Process, createContainer } from '../../../src/inde
 import { simConfig, simStats } from '../../support/sim';
 import { benchMain, progress } from '../lib/child';
 import { hostProcessConfig, minimalContainerConfig } from '../lib/configs';
-import { memory, trimMalloc } from '../lib/memory';
+import { memory, memoryTrimmed } from '../lib/memory';
 import type { BenchResult } from '../lib/report';
 import { round } from '../lib/stats';
 
@@ -45,9 +45,7 @@ benchMain(async (options) => {
   // Warm-up: loads koffi, the library and the one registered callback, and lets the JIT, the allocator and the
   // simulator reach a steady state, so the baseline is not taken before one-time costs.
   for (let i = 0; i < 32; i++) await lifecycleOnce();
-  const base = memory();
-  // Read as the after-close figures are (collect, read, trim, read), so that each compares like with like.
-  const baseTrimmed = trimMalloc() ? process.memoryUsage().rss : base.rss;
+  const base = memoryTrimmed();
   const baseCallbacks = koffi.stats().callbacks;
   const ids = Array.from({ length: target }, (_, i) => `bench-scale-${i}`);
   const pairs: Pair[] = [];
@@ -83,8 +81,7 @@ benchMain(async (options) => {
     await container.close();
   });
   const closeSeconds = (Date.now() - t1) / 1000;
-  const closed = memory();
-  const closedTrimmed = trimMalloc() ? process.memoryUsage().rss : closed.rss;
+  const closed = memoryTrimmed();
   const closedCallbacks = koffi.stats().callbacks;
   const closedStats = await simStats();
   progress(`scale: closed in ${closeSeconds.toFixed(1)} s; sim ${JSON.stringify(closedStats)}; koffi callbacks ${closedCallbacks}`);
@@ -103,7 +100,7 @@ benchMain(async (options) => {
       registeredCallbacks: openCallbacks,
       registeredCallbacksAfterClose: closedCallbacks,
       rssAfterCloseDeltaMB: mb(closed.rss - base.rss),
-      rssAfterCloseTrimmedDeltaMB: mb(closedTrimmed - baseTrimmed),
+      rssAfterCloseTrimmedDeltaMB: mb(closed.trimmedRss - base.trimmedRss),
       heapAfterCloseDeltaMB: mb(closed.heapUsed - base.heapUsed),
     },
     rows: [
@@ -121,9 +118,9 @@ benchMain(async (options) => {
       // V8); the JS heap in use after a full collection is what shows whether the binding still holds anything.
       {
         metric: 'scale: RSS after closing all, after malloc_trim (MB)',
-        median: mb(closedTrimmed - baseTrimmed),
+        median: mb(closed.trimmedRss - base.trimmedRss),
         referenceName: 'baseline RSS, trimmed',
-        reference: mb(baseTrimmed),
+        reference: mb(base.trimmedRss),
       },
       {
         metric: 'scale: JS heap in use after closing all vs baseline (MB)',

@@ -52,9 +52,12 @@ export function trimMalloc(): boolean {
   return true;
 }
 
-/** RSS in bytes after a full collection, untrimmed and after {@link trimMalloc} (the same where it cannot trim). */
-export function rssTrimmed(): { rss: number; trimmedRss: number; trimmed: boolean } {
-  const { rss } = memory();
+/**
+ * {@link memory} (after a full collection, untrimmed), then RSS again after {@link trimMalloc} (`trimmedRss`; the
+ * same as `rss` where it cannot trim). Read in this order at both ends of a comparison, so that like meets like.
+ */
+export function memoryTrimmed(): ReturnType<typeof memory> & { trimmedRss: number; trimmed: boolean } {
+  const m = memory();
   const trimmed = trimMalloc();
-  return { rss, trimmedRss: trimmed ? process.memoryUsage().rss : rss, trimmed };
+  return { ...m, trimmedRss: trimmed ? process.memoryUsage().rss : m.rss, trimmed };
 }

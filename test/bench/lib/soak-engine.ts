@@ -3,7 +3,7 @@ import { createContainer } from '../../../src/index';
 import { runtime } from '../../../src/api/runtime';
 import { simConfig, simDisconnect, simReset, simStats } from '../../support/sim';
 import { minimalContainerConfig } from './configs';
-import { rssTrimmed } from './memory';
+import { memoryTrimmed } from './memory';
 import { Random, type SoakCounters, SoakContext } from './soak-context';
 import { injectFault, scenarios } from './soak-scenarios';
 
@@ -125,7 +125,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await settle(50);
     const koffiBaseline = koffi.stats().callbacks;
     const bindingBaseline = runtime().api.registeredCallbackCount();
-    const rssStart = rssTrimmed();
+    const rssStart = memoryTrimmed();
 
     let next = 0;
     let active = 0;
@@ -180,7 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const bindingEnd = runtime().api.registeredCallbackCount();
     if (koffiEnd !== koffiBaseline) ctx.violation(`koffi callbacks ${koffiEnd}, baseline ${koffiBaseline}`);
     if (bindingEnd !== bindingBaseline) ctx.violation(`binding callbacks ${bindingEnd}, baseline ${bindingBaseline}`);
-    const rssEnd = rssTrimmed();
+    const rssEnd = memoryTrimmed();
     const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
     return {
       ...ctx.counters,
