@@ -184,8 +184,8 @@ export async function openContainer(id: string): Promise<Container> {
  * Records the exit of a system that had already stopped when it was opened. Why: nothing documents that HCS sends a
  * new registration the SystemExited of a system that stopped before it existed, and without it `wait()` would hang.
  * hcsshim (HEAD) queries the properties (`{}`) right after Open as well. A failed query changes nothing: the handle
- * is usable and waits rely on the notification. (The simulator replays a system's queued notifications to the first
- * registration of any handle, so it does not show the difference.)
+ * is usable and waits rely on the notification. (The simulator queues notifications per handle, so a handle opened
+ * after the exit is never sent it, and its test fails without this query.)
  */
 async function noteExitIfStopped(container: Container, reg: RegisteredHandle): Promise<void> {
   try {

@@ -112,6 +112,20 @@ describe('Container properties, enumeration and modification', () => {
     await container.close();
   });
 
+  it('openContainer() of a system that has already stopped: wait() resolves, though the new handle is sent no SystemExited', async () => {
+    const container = await startedContainer(api, hygiene);
+    await container.terminate();
+    await container.wait();
+    // The system stays listed while a handle is open; the simulator queues notifications per handle, so the new
+    // handle's registration is never told of the exit that happened before it existed (as on a host that does not
+    // replay it). openContainer must learn it from the properties instead.
+    const late = hygiene.track(await openContainer(container.id));
+    await expect(late.waitTimeout(5_000)).resolves.toBeUndefined();
+    expect((await simStats()).QueuedForRegistration).toBe(0);
+    await late.close();
+    await container.close();
+  });
+
   it('openContainer() of an unknown id rejects with ERR_HCS_NOT_FOUND', async () => {
     const err = await openContainer(newId()).then(
       () => null,

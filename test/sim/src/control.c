@@ -20,7 +20,8 @@ static const struct {
              {"drop", FM_DROP},       {"duplicate", FM_DUP},         {"early", FM_EARLY},
              {"exit-during", FM_EXIT_DURING}, {"set", FM_SET}, {"sync-ok", FM_SYNC}};
 
-static void reset_handle(int kind, void *obj) {
+static void reset_handle(int kind, void *obj, sim_handle *hs) {
+  hs_close(hs);
   if (kind == H_SYSTEM) {
     sim_system *s = obj;
     s->handles--;
@@ -30,14 +31,12 @@ static void reset_handle(int kind, void *obj) {
     sim_process *p = obj;
     G.process_handles--;
     /* Its system may already be forgotten (stopped, no handles): the loop over G.systems below would miss it. */
-    if (--p->handles == 0) {
-      notes_clear(&p->pending);
-      proc_unlist(p);
-    }
+    if (--p->handles == 0) proc_unlist(p);
     proc_unref(p);
   } else {
     sim_reg *r = obj;
     r->dead = 1;
+    r->hs = NULL;
     G.callbacks--;
     reg_unlink(r);
     reg_unref(r);
@@ -64,10 +63,7 @@ static void do_reset(void) {
     sys_signal_processes(s, 1);
     s->state = ST_STOPPED;
     s->stopping = 0;
-    while (s->procs) {
-      notes_clear(&s->procs->pending);
-      proc_unlist(s->procs);
-    }
+    while (s->procs) proc_unlist(s->procs);
     sys_unlist(s);
   }
   sim_cond_broadcast(&G.cond);
@@ -220,10 +216,7 @@ SIM_EXPORT HRESULT_ HcsSimControl(const wchar16 *request, wchar16 **response) {
     }
   } else if (sim_strieq(op, "Disconnect")) {
     G.disconnected = 1;
-    for (sim_system *s = G.systems; s; s = s->next) {
-      notes_clear(&s->pending);
-      for (sim_process *p = s->procs; p; p = p->next) notes_clear(&p->pending);
-    }
+    for (sim_handle *hs = G.handles; hs; hs = hs->gnext) notes_clear(&hs->pending);
     dispatch_schedule(A_DISCONNECT, NULL, NULL, N_SERVICE_DISCONNECT, 0, NULL, 0, 1, 0, 0);
   } else if (sim_strieq(op, "Config")) {
     int64_t delay = G.completion_delay_ms, grace = G.shutdown_grace_ms;

@@ -62,14 +62,17 @@ static void release_item(item *it) {
   if (it->kind == A_SHUTDOWN_KILL && it->sys) it->sys->kill_queued = 0;
   sim_system *s = it->sys;
   sim_process *p = it->proc;
+  sim_reg *r = it->reg;
   it->sys = NULL;
   it->proc = NULL;
+  it->reg = NULL;
   if (it->waited) {
     it->done = 1;
   } else {
     free(it->data);
     free(it);
   }
+  if (r) reg_unref(r);
   if (p) proc_unref(p);
   if (s) sys_unref(s);
 }
@@ -88,30 +91,29 @@ static sim_reg *first_reg(sim_system *s, sim_process *p, int broadcast) {
 
 static sim_reg *next_reg(const sim_reg *r, int broadcast) { return broadcast ? r->next : r->tnext; }
 
-/* Calls every matching registration (G.lock released around the calls) or keeps the notification for later. */
+/*
+ * Calls every matching registration (G.lock released around the calls), or only `only` for a replayed
+ * notification, and keeps the notification for each open handle of the target with no registration of its own.
+ */
 static void deliver(sim_system *s, sim_process *p, int broadcast, uint32_t type, int32_t status, const char *data,
-                    int times) {
+                    int times, sim_reg *only) {
   size_t n = 0;
-  for (sim_reg *r = first_reg(s, p, broadcast); r; r = next_reg(r, broadcast))
-    n += (size_t)reg_matches(r, s, p, broadcast);
-  if (!n) {
-    if (broadcast) return;
-    note_queue *q = p ? &p->pending : &s->pending;
-    for (int k = 0; k < times; k++) {
-      note *nt = sim_xcalloc(1, sizeof *nt);
-      nt->type = type;
-      nt->status = status;
-      nt->data = sim_strdup(data);
-      if (q->tail) q->tail->next = nt;
-      else q->head = nt;
-      q->tail = nt;
-      G.queued_notes++;
-    }
-    return;
+  if (only) {
+    if (!reg_matches(only, s, p, 0)) return; /* unregistered before its replay ran */
+    n = 1;
+  } else {
+    for (sim_reg *r = first_reg(s, p, broadcast); r; r = next_reg(r, broadcast))
+      n += (size_t)reg_matches(r, s, p, broadcast);
+    if (!broadcast) hs_queue(s, p, type, status, data, times);
+    if (!n) return;
   }
   sim_reg **arr = sim_xcalloc(n, sizeof *arr);
   size_t i = 0;
-  for (sim_reg *r = first_reg(s, p, broadcast); r; r = next_reg(r, broadcast)) {
+  if (only) {
+    only->refs++;
+    arr[i++] = only;
+  }
+  for (sim_reg *r = only ? NULL : first_reg(s, p, broadcast); r; r = next_reg(r, broadcast)) {
     if (!reg_matches(r, s, p, broadcast)) continue;
     r->refs++;
     arr[i++] = r;
@@ -236,7 +238,7 @@ static void run_item(item *it) {
     }
   }
   if (G.disconnected && it->kind != A_DISCONNECT) notify = 0;
-  if (notify) deliver(s, p, it->kind == A_DISCONNECT, it->type, it->status, it->data, it->dup ? 2 : 1);
+  if (notify) deliver(s, p, it->kind == A_DISCONNECT, it->type, it->status, it->data, it->dup ? 2 : 1, it->reg);
   if (!stale && it->kind == A_SYS_EXIT && s->state == ST_STOPPED && s->handles == 0) sys_unlist(s);
   if (!stale && it->kind == A_CREATE_DONE && s->state == ST_STOPPED && s->handles == 0) sys_unlist(s);
 }

@@ -22,13 +22,68 @@ void notes_clear(note_queue *q) {
   q->tail = NULL;
 }
 
-void notes_flush(sim_system *s, sim_process *p) {
-  note_queue *q = p ? &p->pending : &s->pending;
+sim_handle *hs_open(sim_system *s, sim_process *p) {
+  sim_handle *hs = sim_xcalloc(1, sizeof *hs);
+  hs->sys = p ? NULL : s;
+  hs->proc = p;
+  sim_handle **head = p ? &p->hs_head : &s->hs_head, **tail = p ? &p->hs_tail : &s->hs_tail;
+  hs->tprev = *tail;
+  if (*tail) (*tail)->tnext = hs;
+  else *head = hs;
+  *tail = hs;
+  hs->gnext = G.handles;
+  if (G.handles) G.handles->gprev = hs;
+  G.handles = hs;
+  return hs;
+}
+
+void hs_close(sim_handle *hs) {
+  if (!hs) return;
+  notes_clear(&hs->pending);
+  for (sim_reg *r = hs->proc ? hs->proc->regs : hs->sys->regs; r; r = r->tnext)
+    if (r->hs == hs) r->hs = NULL;
+  sim_handle **head = hs->proc ? &hs->proc->hs_head : &hs->sys->hs_head;
+  sim_handle **tail = hs->proc ? &hs->proc->hs_tail : &hs->sys->hs_tail;
+  if (hs->tprev) hs->tprev->tnext = hs->tnext;
+  else *head = hs->tnext;
+  if (hs->tnext) hs->tnext->tprev = hs->tprev;
+  else *tail = hs->tprev;
+  if (hs->gprev) hs->gprev->gnext = hs->gnext;
+  else G.handles = hs->gnext;
+  if (hs->gnext) hs->gnext->gprev = hs->gprev;
+  free(hs);
+}
+
+static void note_append(note_queue *q, uint32_t type, int32_t status, const char *data) {
+  note *nt = sim_xcalloc(1, sizeof *nt);
+  nt->type = type;
+  nt->status = status;
+  nt->data = sim_strdup(data);
+  if (q->tail) q->tail->next = nt;
+  else q->head = nt;
+  q->tail = nt;
+  G.queued_notes++;
+}
+
+void hs_queue(sim_system *s, sim_process *p, uint32_t type, int32_t status, const char *data, int times) {
+  for (sim_handle *hs = p ? p->hs_head : s->hs_head; hs; hs = hs->tnext) {
+    if (hs->regs > 0) continue;
+    for (int k = 0; k < times; k++) note_append(&hs->pending, type, status, data);
+  }
+}
+
+void notes_flush(sim_handle *hs, sim_reg *r) {
+  note_queue *q = &hs->pending;
   while (q->head) {
     note *n = q->head;
     q->head = n->next;
     G.queued_notes--;
-    dispatch_schedule(A_NOTE, p ? p->sys : s, p, n->type, n->status, n->data, 0, 1, 0, 0);
+    item *it = dispatch_schedule(A_NOTE, hs->proc ? hs->proc->sys : hs->sys, hs->proc, n->type, n->status, n->data, 0,
+                                 1, 0, 0);
+    if (it) {
+      it->reg = r;
+      r->refs++;
+    }
     free(n->data);
     free(n);
   }
@@ -50,7 +105,6 @@ void sys_ref(sim_system *s) { s->refs++; }
 
 void sys_unref(sim_system *s) {
   if (--s->refs > 0) return;
-  notes_clear(&s->pending);
   disks_free(s->disks);
   free(s->id);
   free(s->name);
@@ -111,7 +165,6 @@ void sys_unlist(sim_system *s) {
   s->next = s->prev = NULL;
   s->listed = 0;
   G.systems_listed--;
-  notes_clear(&s->pending);
   sys_unref(s);
 }
 
@@ -126,7 +179,6 @@ void proc_ref(sim_process *p) { p->refs++; }
 
 void proc_unref(sim_process *p) {
   if (--p->refs > 0) return;
-  notes_clear(&p->pending);
   if (p->os) sim_os_release(p->os);
   sim_system *s = p->sys;
   free(p);

@@ -178,7 +178,7 @@ SIM_EXPORT HRESULT_ HcsCreateProcess(void *h, const wchar16 *processParameters, 
     s->procs = p;
     p->handles = 1;
     G.process_handles++;
-    *process = handle_new(H_PROCESS, p);
+    *process = handle_new(H_PROCESS, p, hs_open(NULL, p));
     info->ProcessId = pid;
     info->StdInput = (void *)stdio.in;
     info->StdOutput = (void *)stdio.out;
@@ -224,7 +224,7 @@ SIM_EXPORT HRESULT_ HcsOpenProcess(void *h, uint32_t processId, void **process, 
   p->handles++;
   proc_ref(p);
   G.process_handles++;
-  *process = handle_new(H_PROCESS, p);
+  *process = handle_new(H_PROCESS, p, hs_open(NULL, p));
   hr = S_OK_;
 out:
   UNLOCK();
@@ -239,8 +239,10 @@ SIM_EXPORT HRESULT_ HcsCloseProcess(void *h) {
     if (f.mode == FM_HANG) fault_hang(&f);
     if (f.mode == FM_FAIL) { hr = f.hr; goto out; }
   }
-  sim_process *p = handle_free(h, H_PROCESS);
+  sim_handle *hs;
+  sim_process *p = handle_free(h, H_PROCESS, &hs);
   if (!p) { hr = HR_INVALID_HANDLE; goto out; }
+  hs_close(hs);
   G.process_handles--;
   if (--p->handles == 0 && p->exited) proc_unlist(p);
   proc_unref(p);
@@ -402,7 +404,7 @@ SIM_EXPORT HRESULT_ HcsRegisterProcessCallback(void *h, sim_callback callback, v
   if (!p) { hr = HR_INVALID_HANDLE; goto out; }
   if (!callbackHandle) { hr = E_POINTER_; goto out; }
   if (!callback) { hr = E_INVALIDARG_; goto out; }
-  hr = register_callback(p->sys, p, callback, context, callbackHandle);
+  hr = register_callback(p->sys, p, handle_state(h, H_PROCESS), callback, context, callbackHandle);
 out:
   UNLOCK();
   return hr;

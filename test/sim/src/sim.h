@@ -56,6 +56,25 @@ typedef struct note_queue {
   note *head, *tail;
 } note_queue;
 
+struct sim_system;
+struct sim_process;
+
+/*
+ * An open system or process handle. Notifications for its target that arrive while no registration made through
+ * this handle is alive wait here and go, in order, to the next registration made through it. Why per handle: a
+ * handle opened later must not receive what happened before it existed (a registration on a newly opened handle
+ * gets no earlier SystemExited), while a handle registered right after HcsCreateComputeSystem or HcsCreateProcess still gets what
+ * fired in between, which hcsshim relies on. How real HCS queues is not documented; this is the narrower reading.
+ */
+typedef struct sim_handle {
+  struct sim_system *sys;  /* exactly one of sys/proc: the target (the handle's own reference keeps it alive) */
+  struct sim_process *proc;
+  int regs;                /* live registrations made through this handle */
+  note_queue pending;
+  struct sim_handle *tnext, *tprev; /* the target's open handles */
+  struct sim_handle *gnext, *gprev; /* G.handles */
+} sim_handle;
+
 typedef struct disk {
   unsigned lun;
   char *host_path, *container_path, *cache;
@@ -85,7 +104,7 @@ typedef struct sim_system {
   struct sim_process *procs;
   disk *disks;
   unsigned modifications;
-  note_queue pending;
+  sim_handle *hs_head, *hs_tail;    /* its open handles */
   struct sim_reg *regs, *regs_tail; /* registrations on the system itself (not on its processes) */
 } sim_system;
 
@@ -104,7 +123,7 @@ typedef struct sim_process {
   int handles;
   int console;
   int console_race; /* ended by the ConPTY start-up race: exits with STATUS_CONTROL_C_EXIT */
-  note_queue pending;
+  sim_handle *hs_head, *hs_tail; /* its open handles */
   struct sim_reg *regs, *regs_tail; /* registrations on this process */
 } sim_process;
 
@@ -115,6 +134,7 @@ typedef struct sim_reg {
   sim_process *proc;
   sim_callback cb;
   void *ctx;
+  sim_handle *hs; /* the handle it was made through, until that handle closes */
   int linked;
   struct sim_reg *next, *prev;   /* G.regs, in registration order */
   struct sim_reg *tnext, *tprev; /* its target's list, in registration order */
@@ -158,6 +178,7 @@ typedef struct item {
   action_kind kind;
   sim_system *sys;     /* ref held */
   sim_process *proc;   /* ref held; the key when set */
+  struct sim_reg *reg; /* ref held: an A_NOTE replayed to this registration only (else every registration) */
   uint32_t type;
   int32_t status;
   char *data;
@@ -178,6 +199,7 @@ typedef struct sim_globals {
   size_t sys_buckets;
   sim_process *live; /* every process not yet reaped, whatever its system's state */
   sim_reg *regs, *regs_tail;
+  sim_handle *handles; /* every open system and process handle */
   item *queue;
   uint64_t seq;
   fault *faults;
@@ -196,12 +218,15 @@ extern sim_globals G;
 
 /* ---- handles (handles.c); all with G.lock held ---- */
 enum { H_SYSTEM = 1, H_PROCESS = 2, H_CALLBACK = 3 };
-void *handle_new(int kind, void *obj);
+/* hs: the handle's queue state (system and process handles), else NULL. */
+void *handle_new(int kind, void *obj, sim_handle *hs);
 void *handle_get(void *h, int kind);
-/* Frees the slot and returns the object (NULL when invalid). */
-void *handle_free(void *h, int kind);
+/* The queue state of a handle handle_get has just accepted. */
+sim_handle *handle_state(void *h, int kind);
+/* Frees the slot and returns the object (NULL when invalid) and, through hs (may be NULL), its queue state. */
+void *handle_free(void *h, int kind, sim_handle **hs);
 /* Invalidates every handle, calling fn for each live one. */
-void handle_free_all(void (*fn)(int kind, void *obj));
+void handle_free_all(void (*fn)(int kind, void *obj, sim_handle *hs));
 
 /* ---- objects (objects.c); all with G.lock held ---- */
 void sys_ref(sim_system *s);
@@ -221,8 +246,14 @@ void reg_unlink(sim_reg *r);
 void live_add(sim_process *p);
 void live_remove(sim_process *p);
 void notes_clear(note_queue *q);
-/* Moves a target's queued notifications to the dispatcher, now that it has a registration. */
-void notes_flush(sim_system *s, sim_process *p);
+/* A new handle's queue state, linked to its target (exactly one of s/p) and G.handles. */
+sim_handle *hs_open(sim_system *s, sim_process *p);
+/* Drops a closing handle's queue; registrations made through it outlive it (until unregistered). */
+void hs_close(sim_handle *hs);
+/* Keeps a notification for every open handle of the target without a live registration made through it. */
+void hs_queue(sim_system *s, sim_process *p, uint32_t type, int32_t status, const char *data, int times);
+/* Moves a handle's queued notifications to the dispatcher, each for registration r only. */
+void notes_flush(sim_handle *hs, sim_reg *r);
 /* Starts killing a system's live processes (kill) or asking them to stop (term). */
 void sys_signal_processes(sim_system *s, int kill_them);
 /* Called when a system may have finished stopping; schedules SystemExited once. */
@@ -238,7 +269,7 @@ void dispatch_drop_all(void);
 void dispatch_stop_threads(void);
 
 /* ---- callbacks (systems.c) ---- */
-HRESULT_ register_callback(sim_system *s, sim_process *p, sim_callback cb, void *ctx, void **out);
+HRESULT_ register_callback(sim_system *s, sim_process *p, sim_handle *hs, sim_callback cb, void *ctx, void **out);
 HRESULT_ unregister_callback(void *h, int want_process, const char *name);
 
 /* ---- documents (properties.c) ---- */

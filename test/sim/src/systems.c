@@ -168,7 +168,7 @@ SIM_EXPORT HRESULT_ HcsCreateComputeSystem(const wchar16 *id, const wchar16 *con
   s->handles++;
   sys_ref(s);
   G.system_handles++;
-  *computeSystem = handle_new(H_SYSTEM, s);
+  *computeSystem = handle_new(H_SYSTEM, s, hs_open(s, NULL));
   wait = schedule_completion(s, A_CREATE_DONE, N_CREATE_COMPLETED, &f);
   hr = f.mode == FM_SYNC ? S_OK_ : pending(result);
 out:
@@ -193,7 +193,7 @@ SIM_EXPORT HRESULT_ HcsOpenComputeSystem(const wchar16 *id, void **computeSystem
   s->handles++;
   sys_ref(s);
   G.system_handles++;
-  *computeSystem = handle_new(H_SYSTEM, s);
+  *computeSystem = handle_new(H_SYSTEM, s, hs_open(s, NULL));
   hr = S_OK_;
 out:
   UNLOCK();
@@ -286,8 +286,10 @@ SIM_EXPORT HRESULT_ HcsCloseComputeSystem(void *h) {
   HRESULT_ hr = S_OK_;
   LOCK();
   if (close_prologue("HcsCloseComputeSystem", &hr)) goto out;
-  sim_system *s = handle_free(h, H_SYSTEM);
+  sim_handle *hs;
+  sim_system *s = handle_free(h, H_SYSTEM, &hs);
   if (!s) { hr = HR_INVALID_HANDLE; goto out; }
+  hs_close(hs);
   G.system_handles--;
   if (--s->handles == 0) {
     if (s->terminate_on_last_close && s->state != ST_STOPPED && !s->stopping) {
@@ -365,7 +367,7 @@ out:
 }
 
 /* Registration shared by systems and processes (G.lock held). */
-HRESULT_ register_callback(sim_system *s, sim_process *p, sim_callback cb, void *ctx, void **out) {
+HRESULT_ register_callback(sim_system *s, sim_process *p, sim_handle *hs, sim_callback cb, void *ctx, void **out) {
   sim_reg *r = sim_xcalloc(1, sizeof *r);
   r->refs = 1;
   r->epoch = G.epoch;
@@ -375,10 +377,12 @@ HRESULT_ register_callback(sim_system *s, sim_process *p, sim_callback cb, void 
   else sys_ref(s);
   r->cb = cb;
   r->ctx = ctx;
+  r->hs = hs;
+  hs->regs++;
   reg_link(r);
   G.callbacks++;
-  *out = handle_new(H_CALLBACK, r);
-  notes_flush(s, p);
+  *out = handle_new(H_CALLBACK, r, NULL);
+  notes_flush(hs, r);
   return S_OK_;
 }
 
@@ -392,8 +396,10 @@ HRESULT_ unregister_callback(void *h, int want_process, const char *name) {
     hr = HR_INVALID_HANDLE;
     goto out;
   }
-  handle_free(h, H_CALLBACK);
+  handle_free(h, H_CALLBACK, NULL);
   r->dead = 1;
+  if (r->hs) r->hs->regs--;
+  r->hs = NULL;
   G.callbacks--;
   /* As HCS does: wait for callbacks in flight on this registration (deadlocks if called from one of them). */
   while (r->in_flight > 0) sim_cond_wait(&G.cond, &G.lock, -1);
@@ -415,7 +421,7 @@ SIM_EXPORT HRESULT_ HcsRegisterComputeSystemCallback(void *h, sim_callback callb
   if (!s) { hr = HR_INVALID_HANDLE; goto out; }
   if (!callbackHandle) { hr = E_POINTER_; goto out; }
   if (!callback) { hr = E_INVALIDARG_; goto out; }
-  hr = register_callback(s, NULL, callback, context, callbackHandle);
+  hr = register_callback(s, NULL, handle_state(h, H_SYSTEM), callback, context, callbackHandle);
 out:
   UNLOCK();
   return hr;

@@ -25,6 +25,7 @@ static const struct {
     {"faults-async", test_faults_async},
     {"process-exit-faults", test_process_exit_faults},
     {"notify", test_notify_and_queue},
+    {"queue-per-handle", test_queue_per_handle},
     {"unregister", test_unregister_waits},
     {"disconnect", test_disconnect},
     {"config", test_config_delay},

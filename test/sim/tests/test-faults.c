@@ -176,6 +176,31 @@ void test_process_exit_faults(void) {
   dispose_system(h, cb, ctx);
 }
 
+/* Notifications wait per handle: a handle without a registration keeps its own copy; one opened later gets none. */
+void test_queue_per_handle(void) {
+  uintptr_t ctx, late_ctx = next_ctx();
+  HCS_CALLBACK_H cb, late_cb;
+  HCS_SYSTEM_H h = started_system("per-handle-1", NULL, &ctx, &cb), h2 = NULL, late = NULL;
+  HCS_WCHAR *result = NULL;
+  CHECK_HR(HcsOpenComputeSystem(W("per-handle-1"), &h2, &result), 0);
+  CHECK_HR(HcsTerminateComputeSystem(h, W(""), &result), PENDING);
+  free(take(result));
+  CHECK(wait_event(ctx, 0x1, 1, 5000) != NULL, "SystemExited to the registered handle");
+  for (int i = 0; i < 100 && stat_of("QueuedForRegistration") != 1; i++) sleep_ms(5);
+  CHECK(stat_of("QueuedForRegistration") == 1, "and kept for the second handle, which has no registration");
+  CHECK_HR(HcsOpenComputeSystem(W("per-handle-1"), &late, &result), 0); /* stopped, still listed: h is open */
+  CHECK_HR(HcsRegisterComputeSystemCallback(late, record_cb, (void *)late_ctx, &late_cb), 0);
+  sleep_ms(30);
+  CHECK(count_events(late_ctx, 0x1) == 0, "a handle opened after the exit is not told of it");
+  CHECK_HR(HcsCloseComputeSystem(h2), 0);
+  CHECK(stat_of("QueuedForRegistration") == 0 && stat_of("PendingNotifications") == 0, "closing h2 drops its queue");
+  CHECK_HR(HcsUnregisterComputeSystemCallback(late_cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(late), 0);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
+  CHECK_HR(HcsCloseComputeSystem(h), 0);
+  CHECK(stat_of("SystemHandles") == 0 && stat_of("Callbacks") == 0 && stat_of("ComputeSystems") == 0, "all gone");
+}
+
 void test_notify_and_queue(void) {
   HCS_SYSTEM_H h = NULL;
   HCS_WCHAR *result = NULL;

@@ -108,9 +108,25 @@ void test_process_control(void) {
   CHECK_HR(HcsTerminateProcess(p, &result), 0);
   const event *e = exited(pctx);
   CHECK(e && e->data && strstr(e->data, "\"ExitCode\":1,"), "terminate gives exit code 1: %s", e && e->data ? e->data : "");
+  /* Queued per handle: p2 has no registration, so the exit waits for one made through p2; a handle opened after
+   * the exit is never told of it. */
+  for (int i = 0; i < 100 && stat_of("QueuedForRegistration") != 1; i++) sleep_ms(5);
+  CHECK(stat_of("QueuedForRegistration") == 1, "the exit kept for the unregistered second handle");
   CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
   CHECK_HR(HcsCloseProcess(p), 0);
   CHECK_HR(HcsOpenProcess(h, info.ProcessId, &p, &result), 0); /* still open through the other handle */
+  uintptr_t late_ctx = next_ctx(), p2_ctx = next_ctx();
+  HCS_CALLBACK_H late_cb, p2_cb;
+  CHECK_HR(HcsRegisterProcessCallback(p, record_cb, (void *)late_ctx, &late_cb), 0);
+  CHECK_HR(HcsRegisterProcessCallback(p2, record_cb, (void *)p2_ctx, &p2_cb), 0);
+  e = exited(p2_ctx);
+  CHECK(e && e->data && strstr(e->data, "\"ExitCode\":1,"), "the queued exit replayed to p2's registration");
+  sleep_ms(30);
+  CHECK(count_events(late_ctx, 0x10000) == 0 && count_events(p2_ctx, 0x10000) == 1,
+        "the later handle's registration got nothing, p2's exactly one");
+  CHECK(stat_of("QueuedForRegistration") == 0, "nothing left queued");
+  CHECK_HR(HcsUnregisterProcessCallback(p2_cb), 0);
+  CHECK_HR(HcsUnregisterProcessCallback(late_cb), 0);
   CHECK_HR(HcsCloseProcess(p), 0);
 
   /* CtrlC arrives as SIGINT; Windows reports STATUS_CONTROL_C_EXIT. */
