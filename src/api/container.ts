@@ -10,12 +10,13 @@ import {
   encodePropertyQuery,
   encodeResourceModificationRequest,
 } from '../../schemas';
-import { HRESULT, type HcsError, hcsErrorFromHresult } from '../errors';
+import { HRESULT, type HcsError, HcsValidationError, hcsErrorFromHresult } from '../errors';
 import { alreadyClosedError, decodeDocument, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
 import { NotificationType } from '../core/notification-types';
 import type { RegisteredHandle } from '../core/registered-handle';
+import { checkOptions, checkTimeout } from '../core/options';
 import { timeoutFor } from '../core/timeouts';
 import { watchUnclosed } from '../core/unclosed-handles';
 import { handledWait, raceWait } from '../core/wait';
@@ -124,6 +125,7 @@ export class Container extends EventEmitter {
     opts: OperationOptions,
     call: (h: HcsSystemHandle) => ReturnType<Runtime['api']['startComputeSystem']>,
   ): Promise<unknown> {
+    checkOptions(opts);
     return invoke(this.#target, operation, () => call(this.#handle), {
       expect,
       timeoutMs: timeoutFor(timer, opts.timeoutMs),
@@ -152,6 +154,7 @@ export class Container extends EventEmitter {
     opts: OperationOptions,
     call: (h: HcsSystemHandle) => ReturnType<Runtime['api']['shutdownComputeSystem']>,
   ): Promise<void> {
+    checkOptions(opts);
     this.#reg.lifecycle.ensureOpen(operation);
     if (this.exited) return;
     // Pending is "accepted" here: completion is SystemExited, observed through wait() (reference 4.3).
@@ -171,6 +174,11 @@ export class Container extends EventEmitter {
    * away, or an `AbortError` from `opts.signal`. A dropped wait that rejects is not an unhandled rejection.
    */
   wait(opts: WaitOptions = {}): Promise<void> {
+    try {
+      checkOptions(opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return handledWait(this.#wait('hcs::System::Wait', { signal: opts.signal }));
   }
 
@@ -179,6 +187,11 @@ export class Container extends EventEmitter {
    * handle stays usable and a later exit is handled normally.
    */
   waitTimeout(ms: number): Promise<void> {
+    try {
+      checkTimeout(ms, 'ms');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return handledWait(this.#wait('hcs::System::WaitTimeout', { timeoutMs: ms }));
   }
 
@@ -252,7 +265,9 @@ export class Container extends EventEmitter {
 
   /** Opens an existing process by pid (`HcsOpenProcess`); its stdio comes from `HcsGetProcessInfo`. */
   async openProcess(pid: number): Promise<Process> {
-    if (!Number.isInteger(pid) || pid < 0 || pid > 0xffffffff) throw new RangeError(`pid must be a uint32, got ${pid}`);
+    if (!Number.isInteger(pid) || pid < 0 || pid > 0xffffffff) {
+      throw new HcsValidationError('pid', [{ path: '(root)', message: 'must be an integer from 0 to 4294967295' }]);
+    }
     return openProcessOn(this.#rt, this.#target, this.#handle, pid);
   }
 

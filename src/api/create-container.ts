@@ -5,6 +5,7 @@ import { failed } from '../core/invoke';
 import type { Expectation } from '../core/notification-registry';
 import { NotificationType } from '../core/notification-types';
 import { RegisteredHandle } from '../core/registered-handle';
+import { checkOptions } from '../core/options';
 import { timeoutFor } from '../core/timeouts';
 import { identityOf, trace } from '../core/trace';
 import { raceWait } from '../core/wait';
@@ -75,6 +76,7 @@ async function discard(rt: Runtime, id: string, handle: HcsSystemHandle, contain
 export async function createContainer(id: string, config: ContainerConfig, opts: OperationOptions = {}): Promise<Container> {
   const operation = 'hcs::CreateComputeSystem';
   validateId(id);
+  checkOptions(opts);
   // Read at each call (hcsshim reads it once at start-up), like the HCSSHIM_TIMEOUT_* variables.
   const document = mergeAdditionalJson(encodeContainerConfig(config), process.env[ADDITIONAL_JSON_ENV] ?? '');
   const timeoutMs = timeoutFor('SystemCreate', opts.timeoutMs);

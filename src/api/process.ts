@@ -8,6 +8,7 @@ import { type InvokeTarget, invoke } from '../core/invoke';
 import { RegisteredHandle } from '../core/registered-handle';
 import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
 import { watchUnclosed } from '../core/unclosed-handles';
+import { checkOptions, checkTimeout } from '../core/options';
 import { raceWait } from '../core/wait';
 import type { HcsProcessHandle, HcsSystemHandle } from '../ffi/types';
 import { type WaitOptions, processHandleOps } from './handle-ops';
@@ -201,11 +202,21 @@ export class Process extends EventEmitter {
    * or an `AbortError` from `opts.signal`.
    */
   wait(opts: WaitOptions = {}): Promise<number> {
+    try {
+      checkOptions(opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#wait('hcs::Process::Wait', { signal: opts.signal });
   }
 
   /** Like {@link Process.wait} (ProcessExited through `HcsRegisterProcessCallback`) with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */
   waitTimeout(ms: number): Promise<number> {
+    try {
+      checkTimeout(ms, 'ms');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#wait('hcs::Process::WaitTimeout', { timeoutMs: ms });
   }
 

@@ -4,7 +4,8 @@ import { abortErrorFor } from './abort';
 import type { HandleLifecycle } from './handle-lifecycle';
 import type { Expectation, RegistryEntry } from './notification-registry';
 import { identityOf, trace } from './trace';
-import { checkTimeout, raceWait } from './wait';
+import { checkOptions } from './options';
+import { raceWait } from './wait';
 
 /** True when an HRESULT (unsigned) is a failure, i.e. negative as an int32 (reference section 1.3). */
 export function failed(hr: number): boolean {
@@ -47,7 +48,7 @@ export function invoke<R extends RawResult>(
 ): Promise<R> {
   const who = { id: target.id, pid: target.pid };
   try {
-    checkTimeout(options.timeoutMs);
+    checkOptions(options);
     // An already-aborted signal stops the operation before it starts, as createContainer does: rejecting only
     // after the native call would report AbortError for a start (or terminate) that did happen.
     if (options.signal?.aborted) throw abortErrorFor(options.signal, operation);

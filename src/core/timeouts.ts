@@ -1,13 +1,10 @@
-import { checkTimeout } from './wait';
+import { checkTimeout, MAX_TIMEOUT_MS } from './options';
 
 /** Operations with a default notification timeout, keyed like hcsshim's `internal/timeout` variables. */
 export type TimedOperation = 'SystemCreate' | 'SystemStart' | 'SystemPause' | 'SystemResume';
 
 /** hcsshim's default for every system operation wait: 4 minutes. */
 export const DEFAULT_TIMEOUT_MS = 4 * 60 * 1000;
-
-/** The longest timer Node accepts (2^31-1 ms, ~24.8 days): longer environment timeouts are cut to it. */
-export const MAX_TIMEOUT_MS = 0x7fffffff;
 
 /**
  * The timeout for one operation: the caller's `timeoutMs` when given, else `HCSSHIM_TIMEOUT_<OPERATION>` (a

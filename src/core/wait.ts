@@ -1,13 +1,7 @@
 import { abortErrorFor } from './abort';
 import { type ErrorIdentity, timeoutError } from './hcs-errors';
 import { type KeepAlive, keepAlive as sharedKeepAlive } from './keep-alive';
-
-/** Throws a RangeError unless `ms` is undefined or a whole-range timer delay (0 to 2^31-1 ms). */
-export function checkTimeout(ms: number | undefined): void {
-  if (ms !== undefined && !(ms >= 0 && ms <= 0x7fffffff)) {
-    throw new RangeError(`timeout must be between 0 and 2147483647 ms, got ${ms}`);
-  }
-}
+import { checkTimeout } from './options';
 
 function noop(): void {}
 
@@ -65,7 +59,7 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
     return work;
   }
   return handledWait(new Promise<T>((resolve, reject) => {
-    const release = (options.keepAlive ?? sharedKeepAlive).acquire();
+    let release = noop;
     let timer: NodeJS.Timeout | undefined;
     let done = false;
     let unsubscribe = noop;
@@ -84,10 +78,12 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
       reject(err);
     };
     const onAbort = (): void => giveUp(abortErrorFor(signal!, options.operation));
+    // The listener first: should a signal's addEventListener throw, nothing has been taken yet.
+    signal?.addEventListener('abort', onAbort, { once: true });
+    release = (options.keepAlive ?? sharedKeepAlive).acquire();
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => giveUp(timeoutError(options.operation, options, timeoutMs)), timeoutMs);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
     unsubscribe = onSettled(work, (ok, outcome) => {
       if (!finish()) return;
       if (ok) resolve(outcome as T);

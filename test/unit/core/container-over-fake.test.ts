@@ -273,14 +273,52 @@ describe('Container over the fake', () => {
     expect(keepAlive.count).toBe(0);
   });
 
-  it('a bad timeout is refused before any native call', async () => {
+  it('a bad timeout is refused before any native call, naming the field', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
     const before = fake.calls.length;
-    await expect(c.start({ timeoutMs: -5 })).rejects.toBeInstanceOf(RangeError);
-    await expect(c.shutdown({ timeoutMs: NaN })).rejects.toBeInstanceOf(RangeError);
-    await expect(c.waitTimeout(NaN)).rejects.toBeInstanceOf(RangeError);
+    const refused = (path: string) => expect.objectContaining({ code: 'ERR_HCS_INVALID_CONFIG', issues: [expect.objectContaining({ path })] });
+    await expect(c.start({ timeoutMs: -5 })).rejects.toEqual(refused('timeoutMs'));
+    await expect(c.shutdown({ timeoutMs: NaN })).rejects.toEqual(refused('timeoutMs'));
+    await expect(c.waitTimeout(NaN)).rejects.toEqual(refused('(root)'));
+    // Comparisons coerce: null, true and '5' would pass `>= 0` and become timers of 0-5 ms.
+    for (const timeoutMs of [null, true, '5', 2 ** 31, Infinity]) {
+      await expect(c.pause({ timeoutMs } as never)).rejects.toEqual(refused('timeoutMs'));
+    }
     expect(fake.calls.length).toBe(before);
+    await c.close();
+  });
+
+  it('a signal that is not an AbortSignal is refused before any native call, keep-alive or leak', async () => {
+    const { fake, rt } = setup();
+    const controller = new AbortController();
+    const refused = expect.objectContaining({ code: 'ERR_HCS_INVALID_CONFIG', issues: [expect.objectContaining({ path: 'signal' })] });
+    // The controller itself is the likely mistake; before the check, createContainer made the system and then
+    // threw from addEventListener, leaving it created, registered and never terminated.
+    await expect(createContainer('c1', config, { signal: controller } as never)).rejects.toEqual(refused);
+    expect(fake.calls).toEqual([]);
+    const c = await createContainer('c1', config);
+    const before = fake.calls.length;
+    await expect(c.start({ signal: {} } as never)).rejects.toEqual(refused);
+    await expect(c.wait({ signal: {} } as never)).rejects.toEqual(refused);
+    await expect(c.terminate({ signal: 'x' } as never)).rejects.toEqual(refused);
+    await expect(c.start('fast' as never)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG', issues: [{ path: '(root)', message: expect.stringContaining('must be an object') }] });
+    expect(fake.calls.length).toBe(before);
+    expect(keepAlive.count).toBe(0);
+    expect(rt.registry.size).toBe(1);
+    await c.close();
+    expect(fake.openHandles.size).toBe(0);
+  });
+
+  it('checks options even after the exit, when stop and wait would return early', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    fake.notify(systemHandle(fake), N.SystemExited);
+    await c.wait();
+    await expect(c.terminate({ timeoutMs: NaN })).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG' });
+    await expect(c.waitTimeout(-1)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG' });
+    await expect(c.wait({ signal: {} } as never)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG' });
+    await expect(c.openProcess(-1)).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_CONFIG', document: 'pid' });
     await c.close();
   });
 

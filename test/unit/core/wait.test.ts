@@ -1,6 +1,7 @@
 import { KeepAlive } from '../../../src/core/keep-alive';
 import { raceWait } from '../../../src/core/wait';
 import { timeoutFor } from '../../../src/core/timeouts';
+import { HcsValidationError } from '../../../src/errors';
 
 function never<T>(): Promise<T> {
   return new Promise<T>(() => {});
@@ -177,12 +178,19 @@ describe('timeoutFor', () => {
 });
 
 describe('timeout validation', () => {
-  it('rejects NaN, negative and too-large timeouts with a RangeError, without holding the keep-alive', async () => {
+  it('rejects NaN, negative, too-large and non-number timeouts with HcsValidationError, without holding the keep-alive', async () => {
     const keepAlive = new KeepAlive();
-    for (const ms of [NaN, -1, 2 ** 31]) {
-      await expect(raceWait(never(), { operation: 'op', timeoutMs: ms, keepAlive })).rejects.toBeInstanceOf(RangeError);
-      expect(() => timeoutFor('SystemStart', ms)).toThrow(RangeError);
+    for (const ms of [NaN, -1, 2 ** 31, null, '5'] as number[]) {
+      await expect(raceWait(never(), { operation: 'op', timeoutMs: ms, keepAlive })).rejects.toBeInstanceOf(HcsValidationError);
+      expect(() => timeoutFor('SystemStart', ms)).toThrow(HcsValidationError);
     }
+    expect(keepAlive.count).toBe(0);
+  });
+
+  it('a signal whose addEventListener throws takes no keep-alive and leaves no timer', async () => {
+    const keepAlive = new KeepAlive();
+    const signal = { aborted: false, addEventListener: () => { throw new Error('boom'); }, removeEventListener: () => {} };
+    await expect(raceWait(never(), { operation: 'op', timeoutMs: 60_000, signal: signal as never, keepAlive })).rejects.toThrow('boom');
     expect(keepAlive.count).toBe(0);
   });
 });
