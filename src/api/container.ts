@@ -47,15 +47,26 @@ export class Container extends EventEmitter {
   readonly #reg: RegisteredHandle;
   readonly #closed = { value: false };
   #exitError: HcsError | undefined;
+  /** Whether #onExit has run, and whether the caller has the Container yet: 'exit' is emitted only then. */
+  #exitSeen = false;
+  #handedOut = false;
 
   /** @internal use {@link createContainer} or {@link openContainer}. */
-  constructor(token: typeof internal, rt: Runtime, id: string, handle: HcsSystemHandle, reg: RegisteredHandle) {
+  constructor(
+    token: typeof internal,
+    rt: Runtime,
+    id: string,
+    handle: HcsSystemHandle,
+    reg: RegisteredHandle,
+    hooks: ContainerHooks,
+  ) {
     if (token !== internal) throw new TypeError('Container cannot be constructed directly: use createContainer() or openContainer()');
     super();
     this.id = id;
     this.#rt = rt;
     this.#handle = handle;
     this.#reg = reg;
+    hooks.handOut = () => this.#handOut();
     // Why a WeakRef: the registry entry lives in a process-wide map; a strong reference from it would keep an
     // unclosed Container alive forever and the finalizer below could never report it.
     const self = new WeakRef(this);
@@ -71,7 +82,18 @@ export class Container extends EventEmitter {
 
   #onExit(outcome: NotificationOutcome): void {
     this.#exitError = this.#exitErrorOf(outcome);
-    this.emit('exit', this.#exitError);
+    this.#exitSeen = true;
+    if (this.#handedOut) this.emit('exit', this.#exitError);
+  }
+
+  /**
+   * Called when the Container is returned to the caller. An exit seen before that (openContainer of a system that
+   * had already stopped) is emitted once the caller's continuation has run, so an 'exit' listener attached right
+   * after `await openContainer()` still hears it.
+   */
+  #handOut(): void {
+    this.#handedOut = true;
+    if (this.#exitSeen) setImmediate(() => this.emit('exit', this.#exitError));
   }
 
   #exitErrorOf(outcome: NotificationOutcome): HcsError | undefined {
@@ -287,7 +309,18 @@ export class Container extends EventEmitter {
   }
 }
 
-/** @internal wraps a registered system handle in a Container. */
-export function attachContainer(rt: Runtime, id: string, handle: HcsSystemHandle, reg: RegisteredHandle): Container {
-  return new Container(internal, rt, id, handle, reg);
+/** Filled in by the Container constructor for the module functions that hand the Container out. */
+export interface ContainerHooks {
+  handOut?: () => void;
+}
+
+/** @internal wraps a registered system handle in a Container; call `hooks.handOut` when returning it. */
+export function attachContainer(
+  rt: Runtime,
+  id: string,
+  handle: HcsSystemHandle,
+  reg: RegisteredHandle,
+  hooks: ContainerHooks,
+): Container {
+  return new Container(internal, rt, id, handle, reg, hooks);
 }

@@ -10,7 +10,7 @@ import { timeoutFor } from '../core/timeouts';
 import { identityOf, trace } from '../core/trace';
 import { raceWait } from '../core/wait';
 import type { HcsSystemHandle } from '../ffi/types';
-import { type Container, attachContainer } from './container';
+import { type Container, type ContainerHooks, attachContainer } from './container';
 import { type OperationOptions, systemHandleOps } from './handle-ops';
 import { type Runtime, runtime } from './runtime';
 import { validateId } from './validate-id';
@@ -108,7 +108,8 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
       await discard(rt, id, handle, undefined);
       throw err;
     }
-    const container = attachContainer(rt, id, handle, reg);
+    const hooks: ContainerHooks = {};
+    const container = attachContainer(rt, id, handle, reg, hooks);
     try {
       if (abandoned) throw new Error('abandoned');
       if (expectation) {
@@ -123,6 +124,7 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
       await discard(rt, id, handle, container);
       throw new Error('abandoned');
     }
+    hooks.handOut?.();
     return container;
   })();
   let timedOut = false;
@@ -177,8 +179,10 @@ export async function openContainer(id: string): Promise<Container> {
     await rt.api.closeComputeSystem(res.value).catch(() => 0);
     throw err;
   }
-  const container = attachContainer(rt, id, res.value, reg);
+  const hooks: ContainerHooks = {};
+  const container = attachContainer(rt, id, res.value, reg, hooks);
   await noteExitIfStopped(container, reg);
+  hooks.handOut?.();
   return container;
 }
 

@@ -120,7 +120,11 @@ describe('Container properties, enumeration and modification', () => {
     // handle's registration is never told of the exit that happened before it existed (as on a host that does not
     // replay it). openContainer must learn it from the properties instead.
     const late = hygiene.track(await openContainer(container.id));
+    const exits: unknown[] = [];
+    late.on('exit', (err) => exits.push(err));
     await expect(late.waitTimeout(5_000)).resolves.toBeUndefined();
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toStrictEqual([undefined]);
     expect((await simStats()).QueuedForRegistration).toBe(0);
     await late.close();
     await container.close();

@@ -335,9 +335,16 @@ describe('Container over the fake', () => {
     const { fake } = setup();
     fake.once('getComputeSystemProperties', () => ({ hr: 0, result: null, value: '{"Id":"c2","State":"Stopped","Stopped":true}' }));
     const c = await openContainer('c2');
+    // A listener attached right after the open still hears the exit, once.
+    const exits: unknown[] = [];
+    c.on('exit', (err) => exits.push(err));
     expect(fake.callsOf('getComputeSystemProperties')).toEqual([[expect.anything(), '{}']]);
     expect(c.exited).toBe(true);
     await expect(c.wait()).resolves.toBeUndefined();
+    await new Promise((r) => setImmediate(r));
+    fake.notify(systemHandle(fake), N.SystemExited);
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toStrictEqual([undefined]);
     await c.close();
     // A running one waits for the notification; a failed query leaves the open standing.
     const running = await openContainer('c3');
@@ -347,6 +354,22 @@ describe('Container over the fake', () => {
     const unreadable = await openContainer('c4');
     expect(unreadable.exited).toBe(false);
     await unreadable.close();
+  });
+
+  it("openContainer: an exit replayed during the register call still reaches an 'exit' listener attached after the open", async () => {
+    const { fake } = setup();
+    fake.once('registerComputeSystemCallback', (system, context) => {
+      fake.registrations.set(0xfffen, { target: system as bigint, context: context as number });
+      fake.notifyContext(context as number, N.SystemExited);
+      return { hr: 0, value: 0xfffen };
+    });
+    const c = await openContainer('c5');
+    const exits: unknown[] = [];
+    c.on('exit', (err) => exits.push(err));
+    await c.wait();
+    await new Promise((r) => setImmediate(r));
+    expect(exits).toStrictEqual([undefined]);
+    await c.close();
   });
 
   it('PENDING from a sync-only call is success, not an error', async () => {
