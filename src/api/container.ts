@@ -10,7 +10,7 @@ import {
   encodePropertyQuery,
   encodeResourceModificationRequest,
 } from '../../schemas';
-import { HRESULT, type HcsError, HcsValidationError, hcsErrorFromHresult } from '../errors';
+import { HRESULT, type HcsError, HcsValidationError, hcsErrorFromHresult, isAlreadyStopped } from '../errors';
 import { alreadyClosedError, decodeDocument, unexpectedValueError } from '../core/hcs-errors';
 import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import type { NotificationOutcome } from '../core/notification-registry';
@@ -28,8 +28,13 @@ import type { Runtime } from './runtime';
 
 const internal = Symbol('Container.internal');
 
-/** HRESULTs that mean "the system is already stopped/gone": shutdown and terminate treat them as done. */
-const ALREADY_STOPPED = new Set<number>([HRESULT.ALREADY_STOPPED, HRESULT.SYSTEM_ALREADY_STOPPED, HRESULT.SYSTEM_NOT_FOUND, 0x8037010e]);
+/**
+ * Whether an HRESULT means "the system is already stopped or gone": shutdown and terminate treat it as done.
+ * hcsshim's IsAlreadyStopped rule (either HCS family), plus "system not found" in either family.
+ */
+function stoppedOrGone(hr: number): boolean {
+  return isAlreadyStopped({ hresult: hr }) || (hr | 0x40000000) >>> 0 === HRESULT.SYSTEM_NOT_FOUND;
+}
 
 /**
  * An open compute system (hcsshim's legacy `Container`). Created by {@link createContainer} or
@@ -183,7 +188,7 @@ export class Container extends EventEmitter {
     await invoke(this.#target, operation, () => call(this.#handle), {
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
-      tolerate: (hr) => ALREADY_STOPPED.has(hr),
+      tolerate: stoppedOrGone,
     });
   }
 

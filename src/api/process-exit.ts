@@ -91,7 +91,7 @@ export async function exitInfoFromProperties(
 ): Promise<ExitInfo> {
   const operation = 'hcs::Process::Wait';
   try {
-    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, ...who }, handle, operation);
+    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, entry: reg.entry, ...who }, handle, operation);
     if (!status.Exited) return { code: -1, error: invalidProcessStateError(operation, who) };
     return exitInfoFromStatus(status, who);
   } catch (err) {
@@ -113,7 +113,7 @@ export async function exitInfoAfterKill(
   who: { id: string; pid: number },
 ): Promise<ExitInfo | undefined> {
   try {
-    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, ...who }, handle, 'hcs::Process::Wait');
+    const status = await queryProcessStatus(rt, { lifecycle: reg.lifecycle, entry: reg.entry, ...who }, handle, 'hcs::Process::Wait');
     return status.Exited ? exitInfoFromStatus(status, who) : undefined;
   } catch (err) {
     if (err instanceof HcsError && isGoneError(err)) return { code: -1, error: err };

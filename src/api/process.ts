@@ -166,7 +166,8 @@ export class Process extends EventEmitter {
    * nothing (waits go on). hcsshim instead ends its waits with `-1` after the grace whenever the kill was refused.
    */
   #checkExitAfterKill(): void {
-    if (this.#killCheck !== undefined || this.#reg.lifecycle.state !== 'open') return;
+    // A failed entry (service disconnect) can learn nothing more from HCS.
+    if (this.#killCheck !== undefined || this.#reg.lifecycle.state !== 'open' || this.#reg.entry.failed) return;
     const timer = setTimeout(() => {
       this.#killCheck = undefined;
       if (this.#exit || this.#reg.entry.exitOutcome || this.#reg.lifecycle.state !== 'open') return;

@@ -132,6 +132,28 @@ describe('Container over the fake', () => {
     await c.close();
   });
 
+  it('after a timed-out or aborted start, the next start gets its own completion (the abandoned wait is withdrawn)', async () => {
+    const { fake, rt } = setup();
+    const c = await createContainer('c1', config);
+    const entry = rt.registry.get(fake.contextOf(systemHandle(fake))!)!;
+    fake.autoComplete = false;
+    await expect(c.start({ timeoutMs: 10 })).rejects.toMatchObject({ code: 'ERR_HCS_TIMEOUT' });
+    const controller = new AbortController();
+    const aborted = c.pause({ signal: controller.signal });
+    await tick();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    expect(entry.pendingCount).toBe(0);
+    // Left pending, the abandoned start's wait would take this completion and the second start would hang.
+    const second = c.start({ timeoutMs: 60_000 });
+    await tick();
+    expect(entry.pendingCount).toBe(1);
+    fake.notify(systemHandle(fake), N.Start);
+    await expect(second).resolves.toBeUndefined();
+    expect(entry.pendingCount).toBe(0);
+    await c.close();
+  });
+
   it('shutdown/terminate resolve on pending, on already-stopped HRESULTs and after exit', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
@@ -143,6 +165,10 @@ describe('Container over the fake', () => {
     await c.shutdown();
     fake.once('terminateComputeSystem', () => ({ hr: 0xc037010e, result: null }));
     await c.terminate();
+    fake.once('terminateComputeSystem', () => ({ hr: 0x8037010e, result: null }));
+    await c.terminate();
+    fake.once('shutdownComputeSystem', () => ({ hr: 0xc0370105, result: null }));
+    await expect(c.shutdown()).rejects.toMatchObject({ hresult: 0xc0370105 });
     fake.notify(systemHandle(fake), N.SystemExited);
     const before = fake.calls.length;
     await c.terminate();

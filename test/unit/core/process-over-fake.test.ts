@@ -90,6 +90,21 @@ describe('Process over the fake', () => {
     await c.close();
   });
 
+  it('exitCode() that finds the process exited, then ProcessExited: exactly one exit event, with the first code', async () => {
+    const { fake, c } = await setup();
+    const p = await c.createProcess({ CommandLine: 'x' });
+    const exits = jest.fn();
+    p.on('exit', exits);
+    fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(3) }));
+    await expect(p.exitCode()).resolves.toBe(3);
+    fake.notify(lastProcess(fake), N.ProcessExited, 0, status(4));
+    await tick();
+    expect(exits.mock.calls).toEqual([[3]]);
+    await expect(p.wait()).resolves.toBe(3);
+    await p.close();
+    await c.close();
+  });
+
   it('kill racing a natural exit gives exactly one exit event; kill after exit resolves without a call', async () => {
     const { fake, c } = await setup();
     const p = await c.createProcess({ CommandLine: 'x' });
@@ -128,6 +143,11 @@ describe('Process over the fake', () => {
       await expect(p.waitTimeout(ample)).resolves.toBe(7);
       expect(exits).toHaveBeenCalledTimes(1);
       expect(fake.callsOf('getProcessProperties')).toHaveLength(1);
+      // The late notification changes nothing: still one 'exit', still the first code.
+      fake.notify(lastProcess(fake), N.ProcessExited, 0, status(9));
+      await tick();
+      expect(exits.mock.calls).toEqual([[7]]);
+      await expect(p.wait()).resolves.toBe(7);
       await p.close();
       await c.close();
     });
@@ -153,6 +173,18 @@ describe('Process over the fake', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(fake.callsOf('getProcessProperties')).toHaveLength(1);
       expect(p.exited).toBe(false);
+      await p.close();
+      await c.close();
+    });
+
+    it('asks nothing after a service disconnect: kill rejects at once and no status query follows', async () => {
+      const { fake, c } = await setup();
+      const p = await c.createProcess({ CommandLine: 'x' });
+      fake.notify(lastProcess(fake), N.ServiceDisconnect);
+      const before = fake.calls.length;
+      await expect(p.kill()).rejects.toMatchObject({ code: 'ERR_HCS_SERVICE_DISCONNECT' });
+      await new Promise((resolve) => setTimeout(resolve, grace));
+      expect(fake.calls.slice(before)).toEqual([]);
       await p.close();
       await c.close();
     });
