@@ -4,6 +4,7 @@
  * produces by decoding both documents into `map[string]interface{}`, merging, and marshalling the map again.
  */
 import { goQuote, goStringCompare, toGoText } from './go-json';
+import { MAX_JSON_DEPTH } from './json-value';
 import { JsonTextError, parseJsonDocument } from './outputs/json-text';
 import { HcsValidationError } from './validation-error';
 
@@ -32,15 +33,28 @@ function parseAdditional(additional: string): JsonMap {
   // Go decodes `null` into a nil map, and hcsshim's merge then panics assigning into it: refused here instead.
   if (value === null) throw badAdditionalJson('must be a JSON object, got null');
   if (!isMap(value)) throw badAdditionalJson(`must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`);
-  // Go decodes numbers as float64 and refuses one out of its range; JSON.parse would make it an Infinity.
-  if (!allFinite(value)) throw badAdditionalJson('holds a number out of the float64 range');
+  const problem = problemIn(value);
+  if (problem !== undefined) throw badAdditionalJson(problem);
   return value;
 }
 
-function allFinite(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || value === null) return true;
-  return Object.values(value).every(allFinite);
+/**
+ * What keeps a decoded value from being merged, or `undefined`. Walks with an explicit stack, so hostile nesting
+ * cannot overflow the call stack here; nesting deeper than the free-form limit of the schemas is refused so that the
+ * recursive merge and marshal below stay within it too (Go's own decoder stops at 10000 levels; nothing real comes
+ * near either). Go decodes numbers as float64 and refuses one out of its range; JSON.parse would make it an Infinity.
+ */
+function problemIn(root: unknown): string | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
+  let infinite = false;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) infinite = true;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
+  return infinite ? 'holds a number out of the float64 range' : undefined;
 }
 
 /**
@@ -84,7 +98,8 @@ function goMarshalDecoded(value: unknown): string {
  * `additional` replaces the document's, and the result
  * is marshalled again with sorted keys (so its key order differs from the plain encoding even when nothing changed).
  * @throws HcsValidationError (document `HCSSHIM_CREATECONTAINER_ADDITIONALJSON`) when `additional` is not a JSON
- * object; the message gives the position or the type found, never the text.
+ * object, holds a number out of the float64 range, or nests deeper than 256 levels; the message gives the position or
+ * the type found, never the text.
  */
 export function mergeAdditionalJson(document: string, additional: string): string {
   if (additional === '') return document;

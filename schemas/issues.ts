@@ -3,16 +3,20 @@ import type { ValidationIssue } from './validation-error';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Keys longer than this are shown cut short in paths, and get no "did you mean" suggestion. */
+const LONG_KEY = 64;
+
 /**
  * Formats a zod issue path the way a JavaScript accessor reads: `Layers[1].ID`, `Environment.PATH`,
- * `Environment["Program Files"]`, `ConsoleSize[0]`; the empty path is `(root)`.
+ * `Environment["Program Files"]`, `ConsoleSize[0]`; the empty path is `(root)`. Keys are shown as {@link shownKey}
+ * gives them.
  */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof seg === 'string' && IDENTIFIER.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else if (typeof seg === 'string' && seg.length <= LONG_KEY && IDENTIFIER.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(shownKey(String(seg)))}]`;
   }
   return out;
@@ -21,10 +25,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /**
  * A key as a path shows it: up to and including its first `=` or NUL, then `…`. Why: an environment variable name
  * written as `NAME=value` (as in Docker's `Env` list) is rejected for its `=`, and the rest of it is the secret value.
+ * A longer key is also cut after {@link LONG_KEY} characters (never inside a surrogate pair): a megabyte key would
+ * otherwise be printed whole, once per problem.
  */
 function shownKey(key: string): string {
-  const cut = key.search(/[=\0]/);
-  return cut < 0 ? key : `${key.slice(0, cut + 1)}…`;
+  const stop = key.search(/[=\0]/);
+  let cut = stop < 0 ? key.length : stop + 1;
+  if (cut > LONG_KEY) cut = /[\ud800-\udbff]/.test(key[LONG_KEY - 1]!) ? LONG_KEY - 1 : LONG_KEY;
+  return stop < 0 && cut === key.length ? key : `${key.slice(0, cut)}…`;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions cost 1. */
@@ -49,16 +57,21 @@ function editDistance(a: string, b: string): number {
  * The known key an unknown key most likely meant: an exact case-insensitive match first (Go's decoder would have
  * accepted it, HCS's strict parser would not), otherwise the nearest by case-insensitive edit distance, if close
  * enough (at most 1 edit, a swap of neighbours included, for short keys; up to a third of the key's length for long
- * ones).
+ * ones). Keys longer than {@link LONG_KEY} get no suggestion: no known key is that long, and the distance costs
+ * the product of the two lengths (a 10 MB key took most of a minute).
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
+  if (key.length > LONG_KEY) return undefined;
   const lower = key.toLowerCase();
   const exact = known.find((k) => k.toLowerCase() === lower);
   if (exact !== undefined) return exact;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(key.length / 3));
   for (const candidate of known) {
-    const d = editDistance(lower, candidate.toLowerCase());
+    // The distance is at least the difference in length: such a candidate cannot beat the best so far.
+    const other = candidate.toLowerCase();
+    if (Math.abs(other.length - lower.length) > bestDistance) continue;
+    const d = editDistance(lower, other);
     if (d <= bestDistance && (best === undefined || d < bestDistance)) {
       best = candidate;
       bestDistance = d;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NUL_MESSAGE } from './primitives';
+import { NO_NUL_PATTERN, NUL_MESSAGE } from './primitives';
 
 /** A JSON value as JavaScript holds it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
@@ -7,17 +7,38 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** A JSON object (the shape of an OCI runtime spec). */
 export type JsonObject = { [key: string]: JsonValue | undefined };
 
-/** Nesting deeper than this is refused; it also bounds recursion on hostile input. */
-const MAX_DEPTH = 256;
+/**
+ * Free-form JSON nesting deeper than this many arrays and objects is refused; it also bounds recursion on hostile
+ * input. No real OCI spec or resource setting comes near it.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Why a free-form number must stay within ±(2^53-1): above that a JavaScript number holds only some integers, so a
+ * value such as an rlimit of 18446744073709551615 has already been rounded (to 18446744073709551616) by the time it is
+ * validated, and would be sent as `18446744073709552000`, which Go's uint64 decoding then refuses. Every double of that
+ * magnitude is an integer, so the bound is on the magnitude alone. The message never repeats the number.
+ */
+export const UNSAFE_NUMBER_MESSAGE =
+  'must be no larger than 2^53-1 (9007199254740991) in magnitude: a JavaScript number cannot hold a larger integer ' +
+  'exactly, so the number sent would not be the one written';
 
 interface Problem {
   path: (string | number)[];
   message: string;
 }
 
+/**
+ * Whether `value` is a plain object: its prototype is null or an `Object.prototype`. Why not only this realm's:
+ * objects made in another realm (a `vm` context; `structuredClone` under jest, whose tests run in a context of
+ * their own) have their realm's `Object.prototype`, which is recognised by its shape.
+ */
 function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return true;
+  if (typeof proto !== 'object' || Object.getPrototypeOf(proto) !== null) return false;
+  const ctor = (proto as { constructor?: unknown }).constructor;
+  return typeof ctor === 'function' && ctor.name === 'Object' && Object.prototype.toString.call(value) === '[object Object]';
 }
 
 function describe(value: unknown): string {
@@ -29,9 +50,10 @@ function describe(value: unknown): string {
 
 /**
  * Walks an arbitrary value and lists everything that keeps it from being JSON that HCS can take: non-finite
- * numbers, bigint, functions, symbols, class instances, cycles, NUL characters in strings or keys. Object properties
- * whose value is `undefined` are skipped, as `JSON.stringify` skips them. Reported paths are relative to `value`.
- * Messages name types, never the values themselves.
+ * numbers, numbers beyond ±(2^53-1), bigint, functions, symbols, class instances, cycles, NUL characters in strings
+ * or keys, nesting deeper than {@link MAX_JSON_DEPTH}. Object properties whose value is `undefined` are skipped, as
+ * `JSON.stringify` skips them. Reported paths are relative to `value`. Messages name types, never the values
+ * themselves.
  */
 export function findJsonProblems(value: unknown, limit = 20): Problem[] {
   const problems: Problem[] = [];
@@ -50,6 +72,7 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
         return;
       case 'number':
         if (!Number.isFinite(v)) report(`must be a JSON value (got ${describe(v)})`);
+        else if (Math.abs(v) > Number.MAX_SAFE_INTEGER) report(UNSAFE_NUMBER_MESSAGE);
         return;
       case 'object':
         break;
@@ -58,8 +81,8 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
         return;
     }
     if (v === null) return;
-    if (depth >= MAX_DEPTH) {
-      report(`nests deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_JSON_DEPTH) {
+      report(`nests deeper than ${MAX_JSON_DEPTH} levels`);
       return;
     }
     if (ancestors.has(v)) {
@@ -101,7 +124,7 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
 function snapshot(value: unknown): unknown {
   const copies = new Map<object, unknown>();
   const copy = (v: unknown, depth: number): unknown => {
-    if (typeof v !== 'object' || v === null || depth > MAX_DEPTH) return v;
+    if (typeof v !== 'object' || v === null || depth > MAX_JSON_DEPTH) return v;
     const done = copies.get(v);
     if (done !== undefined) return done;
     if (Array.isArray(v)) {
@@ -124,9 +147,40 @@ function snapshot(value: unknown): unknown {
   return copy(value, 0);
 }
 
+const NUL_FREE_STRING = { type: 'string', pattern: NO_NUL_PATTERN.source };
+
+/**
+ * The JSON Schema (draft-07) definitions that the free-form fields of the generated schema files refer to, saying
+ * what {@link findJsonProblems} checks wherever JSON Schema can: no NUL in strings or keys, numbers within ±(2^53-1).
+ * The nesting limit has no JSON Schema keyword (short of one definition per level), so it is only described.
+ */
+export const FREE_FORM_JSON_SCHEMA_DEFINITIONS = {
+  JsonValue: {
+    description:
+      `Any JSON value. Strings and object keys must not contain NUL; numbers must be within ±(2^53-1) ` +
+      `(9007199254740991), so that they are sent exactly as written; arrays and objects may nest at most ` +
+      `${MAX_JSON_DEPTH} levels deep (JSON Schema cannot express this limit: hcs validate and the encoders check it).`,
+    anyOf: [
+      { type: 'null' },
+      { type: 'boolean' },
+      { type: 'number', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
+      NUL_FREE_STRING,
+      { type: 'array', items: { $ref: '#/definitions/JsonValue' } },
+      { $ref: '#/definitions/JsonObject' },
+    ],
+  },
+  JsonObject: {
+    description: 'A JSON object whose keys contain no NUL and whose values are JsonValues.',
+    type: 'object',
+    propertyNames: NUL_FREE_STRING,
+    additionalProperties: { $ref: '#/definitions/JsonValue' },
+  },
+} as const;
+
 /**
  * Any JSON value, `null` included (Go `interface{}`). Validation is a single walk done here rather than `z.json()`,
- * whose nested-union errors are unreadable and which drops own `__proto__` keys.
+ * whose nested-union errors are unreadable and which drops own `__proto__` keys. Its JSON Schema refers to
+ * {@link FREE_FORM_JSON_SCHEMA_DEFINITIONS}, which the schema file generator (src/cli/json-schema.ts) adds.
  */
 export function anyJson() {
   return z
@@ -135,10 +189,15 @@ export function anyJson() {
     .superRefine((value, ctx) => {
       for (const p of findJsonProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
     })
-    .meta({ description: 'Any JSON value.' }) as unknown as z.ZodType<JsonValue, JsonValue | undefined>;
+    .meta({ description: 'Any JSON value.', allOf: [{ $ref: '#/definitions/JsonValue' }] }) as unknown as z.ZodType<
+    JsonValue,
+    JsonValue | undefined
+  >;
 }
 
-/** A JSON object whose content is free-form (embedded verbatim, e.g. an OCI runtime spec). */
+/**
+ * A JSON object whose content is free-form (embedded verbatim, e.g. an OCI runtime spec); checked as {@link anyJson}.
+ */
 export function jsonObject() {
   return z
     .unknown()
@@ -150,5 +209,9 @@ export function jsonObject() {
       }
       for (const p of findJsonProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
     })
-    .meta({ type: 'object', description: 'A JSON object, embedded verbatim.' }) as unknown as z.ZodType<JsonObject, JsonObject>;
+    .meta({
+      type: 'object',
+      description: 'A JSON object, embedded verbatim.',
+      allOf: [{ $ref: '#/definitions/JsonObject' }],
+    }) as unknown as z.ZodType<JsonObject, JsonObject>;
 }

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
 /**
- * Matches a string that contains no NUL character. HCS receives every document as a NUL-terminated UTF-16 string
- * (`PCWSTR`), so a NUL inside a value would silently cut the document short on the Windows side.
+ * Matches a string that contains no NUL character. The document itself would survive one (goQuote writes it as
+ * `\u0000`), but the values do not: on the Windows side HCS hands them to Win32 as NUL-terminated wide strings
+ * (command lines to process creation, paths to file and volume APIs, names and values into the NUL-separated
+ * environment block), where everything after a NUL would be silently dropped or read as a separate entry.
+ *
+ * Spelled `\x00` rather than `\0`: the pattern is also written into the JSON Schema files, and `\x00` means NUL in
+ * every regex dialect their consumers use (ECMAScript, RE2, Python, Java's java.util.regex), while Java refuses `\0`
+ * without octal digits (JetBrains IDEs and the networknt/everit validators then fail to load the schema).
  */
-export const NO_NUL_PATTERN = /^[^\0]*$/;
+export const NO_NUL_PATTERN = /^[^\x00]*$/;
 
 /** The message every NUL-carrying string gets; it never repeats the string itself (it may be a secret). */
 export const NUL_MESSAGE = 'must not contain a NUL character';

@@ -4,13 +4,15 @@ import { goString, nilable, NO_NUL_PATTERN, NUL_MESSAGE, uint16 } from './primit
 
 /**
  * Environment variable names: non-empty, no `=` (the Windows environment block separates name and value with the
- * first `=`, so such a name could not be passed through), no NUL.
+ * first `=`, so such a name could not be passed through), no NUL. `__proto__` is refused too, by a check in
+ * documents.ts (`z.record` drops that key before any key schema sees it); the `not` here says so in the JSON Schema.
  */
 const EnvironmentKeySchema = z
   .string()
   .min(1, { error: 'environment variable names must not be empty' })
   .regex(/^[^=]*$/, { error: 'environment variable names must not contain "="' })
-  .regex(NO_NUL_PATTERN, { error: `environment variable names ${NUL_MESSAGE}` });
+  .regex(NO_NUL_PATTERN, { error: `environment variable names ${NUL_MESSAGE}` })
+  .meta({ not: { const: '__proto__' } });
 
 /**
  * The `processParameters` document of `HcsCreateProcess` (hcsshim `schema1.ProcessConfig`). Every field is

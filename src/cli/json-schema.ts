@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { documentSchemas, type DocumentKind } from '../../schemas';
+import { FREE_FORM_JSON_SCHEMA_DEFINITIONS } from '../../schemas/json-value';
 
 /**
  * Where the published schema files can be fetched: the package ships `schemas/json/`, so unpkg serves them at this
@@ -45,6 +46,11 @@ export function jsonSchemaFor(kind: DocumentKind): Record<string, unknown> {
     description: typeof description === 'string' ? description : `${name} (hcsshim-ts input document).`,
     ...allowSchemaKey(rest),
   };
+  // The free-form fields (OCISpecification, Settings) refer to recursive definitions that zod cannot derive from
+  // their validation code; only documents that have such a field carry them.
+  if (JSON.stringify(out).includes('"#/definitions/Json')) {
+    out.definitions = { ...(out.definitions as Record<string, unknown> | undefined), ...FREE_FORM_JSON_SCHEMA_DEFINITIONS };
+  }
   // Keep keys in a stable, readable order: identity first, then the generated body as zod produced it.
   return reorder(out, ['$schema', '$id', 'title', 'description', 'type', 'properties']);
 }

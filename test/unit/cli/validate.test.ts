@@ -92,6 +92,19 @@ describe('hcs validate', () => {
     expect(bad.stdout).toMatch(/^<stdin>: Signal: /);
   });
 
+  it('reports an OCI rlimit beyond 2^53-1 at its path instead of passing a rounded number', () => {
+    const input = '{"CommandArgs":["sh"],"OCISpecification":{"process":{"rlimits":[{"hard":18446744073709551615}]}}}';
+    const run = hcs(['validate', '-'], { input });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^<stdin>: OCISpecification\.process\.rlimits\[0\]\.hard: must be no larger than 2\^53-1 /);
+  });
+
+  it('reports a 4 MB unknown key with a short path, without a suggestion', () => {
+    const run = hcs(['validate', '--type', 'query', '-'], { input: `{"${'k'.repeat(4 * 1024 * 1024)}":1}` });
+    expect(run.status).toBe(1);
+    expect(lines(run.stdout)).toEqual([`<stdin>: ["${'k'.repeat(64)}…"]: unknown key (expected one of "Ids", "Types", "Names", "Owners")`]);
+  });
+
   it('reports the position of invalid JSON on standard input, and empty input', () => {
     const run = hcs(['validate', '-'], { input: '{\n"Ids": [1,]\n}' });
     expect(run.status).toBe(2);

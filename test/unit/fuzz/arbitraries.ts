@@ -20,9 +20,34 @@ export const guid: fc.Arbitrary<string> = fc
     return upper ? g.toUpperCase() : g;
   });
 
-/** A JSON object without -0 (JSON.stringify cannot tell -0 from 0, so it would not round-trip as a value). */
+/** Characters whose JSON escaping differs between Go and JSON.stringify (or that HTML escaping changes). */
+const ESCAPED = ['\b', '\f', '\u0001', '\u001f', '\n', '"', '\\', '<', '>', '&', '\u2028', '\u2029', '\u007f', 'é', '😀', 'a'];
+
+/** Free-form text: any code point but NUL, or a string made mostly of the characters Go escapes. */
+const jsonText = (maxLength: number): fc.Arbitrary<string> =>
+  fc.oneof(goString(maxLength), fc.string({ unit: fc.constantFrom(...ESCAPED), maxLength }));
+
+/**
+ * A free-form JSON value whose keys and strings are {@link jsonText} (control characters, U+2028/2029, HTML characters,
+ * astral characters) and whose numbers stay within ±(2^53-1), as validation requires. fc.jsonValue would give
+ * printable ASCII only, and doubles up to 1e308.
+ */
+const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.double({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, noNaN: true }),
+    jsonText(24),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(jsonText(8), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+/** A free-form JSON object without -0 (JSON.stringify cannot tell -0 from 0, so it would not round-trip as a value). */
 export const jsonObject: fc.Arbitrary<Record<string, unknown>> = fc
-  .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 })
+  .dictionary(jsonText(8), jsonValue, { maxKeys: 4 })
   .map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
 
 /** A valid ProcessConfig with any subset of its fields. */

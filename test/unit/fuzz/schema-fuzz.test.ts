@@ -9,6 +9,7 @@ import {
 } from '../../../schemas';
 import type { DocumentKind } from '../../../schemas';
 import vectors from '../../fixtures/wire-vectors.json';
+import { referenceGoJson } from '../schemas/support/go-reference';
 import { deepNesting, hostileValue, validContainerConfig, validProcessConfig } from './arbitraries';
 
 const encoders = {
@@ -210,7 +211,11 @@ describe('schema fuzz: valid documents round-trip through the wire format', () =
         if (env && Object.keys(env).length) expect(wire.Environment).toEqual(env);
         else expect(wire).not.toHaveProperty('Environment');
         expect(wire.ConsoleSize).toEqual(c.ConsoleSize ?? [0, 0]);
-        if (c.OCISpecification !== undefined) expect(wire.OCISpecification).toEqual(c.OCISpecification);
+        if (c.OCISpecification !== undefined) {
+          expect(wire.OCISpecification).toEqual(c.OCISpecification);
+          // Byte for byte as Go escapes it (the value comparison cannot see \b against \u0008, or an unescaped U+2028).
+          expect(out.endsWith(`"OCISpecification":${referenceGoJson(c.OCISpecification)}}`)).toBe(true);
+        }
         // The wire document is itself a valid input, and encoding it again changes nothing.
         expect(encodeProcessConfig(wire)).toBe(out);
       }),
@@ -227,7 +232,10 @@ describe('schema fuzz: valid documents round-trip through the wire format', () =
         expect(wire.SystemType).toBe('Container');
         expect(wire.Name).toBe(config.Name);
         expect(wire.HvPartition).toBe(config.HvPartition);
-        expect(wire.Layers).toEqual(config.Layers.length ? config.Layers : (wire.Layers === null ? null : []));
+        // Layers is never omitempty: a Go slice that is non-nil but empty is written [], a nil one null. The schema
+        // keeps that difference ([] in, [] out), so an empty list must come out exactly as [].
+        expect(wire.Layers).toEqual(config.Layers);
+        expect(out).toContain(config.Layers.length ? '"Layers":[{' : '"Layers":[],');
         if (config.MappedDirectories?.length) expect(wire.MappedDirectories).toEqual(config.MappedDirectories);
         if (config.ProcessorCount) expect(wire.ProcessorCount).toBe(config.ProcessorCount);
         else expect(wire).not.toHaveProperty('ProcessorCount');

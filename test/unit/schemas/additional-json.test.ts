@@ -53,6 +53,28 @@ describe('mergeAdditionalJson (HCSSHIM_CREATECONTAINER_ADDITIONALJSON)', () => {
     }
   });
 
+  it.each([
+    ['objects', 3000, (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)],
+    ['arrays', 200_000, (n: number) => '{"a":' + '['.repeat(n) + ']'.repeat(n) + '}'],
+  ])('refuses %s nested %i levels with HcsValidationError, not a stack overflow', (_what, depth, make) => {
+    const doc = encodeContainerConfig({ Name: 'a' });
+    let caught: unknown;
+    try {
+      mergeAdditionalJson(doc, make(depth));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(HcsValidationError);
+    expect((caught as HcsValidationError).issues).toEqual([{ path: '(root)', message: 'nests deeper than 256 levels' }]);
+  });
+
+  it('merges nesting up to the free-form limit of the schemas (256 levels)', () => {
+    const doc = encodeContainerConfig({ Name: 'a' });
+    const text = (n: number) => '{"x":'.repeat(n - 1) + '{}' + '}'.repeat(n - 1);
+    expect(mergeAdditionalJson(doc, text(256))).toContain('"x":{"x":');
+    expect(() => mergeAdditionalJson(doc, text(257))).toThrow(/nests deeper than 256 levels/);
+  });
+
   it('returns the document itself when the variable is empty', () => {
     const doc = encodeContainerConfig({ Name: 'a' });
     expect(mergeAdditionalJson(doc, '')).toBe(doc);

@@ -12,6 +12,7 @@ import {
 } from '../../../schemas';
 import * as arb from './support/arbitraries';
 import { goCanonical, goExpected, type StructName } from './support/go-structs';
+import { referenceGoJson } from './support/go-reference';
 import { parseOrdered } from './support/ordered-json';
 
 interface Case {
@@ -67,6 +68,29 @@ describe.each(cases)('random valid $struct values', ({ kind, struct, arbitrary, 
         const out = encode(value);
         expect(out).not.toMatch(/[<>&\u2028\u2029\u0000-\u001f]/);
         expect(encode(value)).toBe(out);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('free-form JSON (OCISpecification, Settings) is written byte for byte as Go writes it', () => {
+  // The comparisons above parse the output, so they cannot see how a string was escaped (\b or \u0008, \ud800 or
+  // \ufffd); these compare the text itself with the reference.
+  test('OCISpecification', () => {
+    fc.assert(
+      fc.property(arb.freeFormObject, (spec) => {
+        expect(encodeProcessConfig({ OCISpecification: spec })).toBe(`{"ConsoleSize":[0,0],"OCISpecification":${referenceGoJson(spec)}}`);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('Settings', () => {
+    fc.assert(
+      fc.property(arb.freeFormValue, (settings) => {
+        const out = encodeResourceModificationRequest({ ResourceType: 'Network', Settings: settings, RequestType: 'Add' });
+        expect(out).toBe(`{"ResourceType":"Network","Settings":${referenceGoJson(settings)},"RequestType":"Add"}`);
       }),
       { numRuns: RUNS },
     );

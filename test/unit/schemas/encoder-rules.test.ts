@@ -9,6 +9,8 @@ import {
   HcsValidationError,
 } from '../../../schemas';
 
+import { runInNewContext } from 'node:vm';
+
 const GUID = '1c0e4a8e-5b2f-4c1d-9e3a-7f6b5d4c3b2a';
 
 function deepFreeze<T>(value: T): T {
@@ -135,6 +137,22 @@ describe('ProcessConfig', () => {
       '{"CommandArgs":["sh","-c","echo \\"$HOME\\" \\u003e /x"],"ConsoleSize":[0,0]}',
     );
     expect(encodeProcessConfig({ CommandArgs: [] })).toBe('{"ConsoleSize":[0,0]}');
+  });
+
+  test('free-form objects made in another realm (vm, structuredClone) are plain objects; class instances are not', () => {
+    const foreign = runInNewContext('({ ociVersion: "1.0.2", process: { args: ["a"], env: [] }, hooks: Object.create(null) })');
+    expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+    expect(encodeProcessConfig({ OCISpecification: foreign })).toBe(
+      '{"ConsoleSize":[0,0],"OCISpecification":{"ociVersion":"1.0.2","process":{"args":["a"],"env":[]},"hooks":{}}}',
+    );
+    expect(encodeResourceModificationRequest({ ResourceType: 'x', Settings: runInNewContext('({ a: [{ b: 1 }] })') })).toBe(
+      '{"ResourceType":"x","Settings":{"a":[{"b":1}]}}',
+    );
+    class Spec {
+      ociVersion = '1.0.2';
+    }
+    expect(() => encodeProcessConfig({ OCISpecification: { nested: new Spec() } as never })).toThrow(HcsValidationError);
+    expect(() => encodeProcessConfig({ OCISpecification: { when: runInNewContext('new Date(0)') } as never })).toThrow(HcsValidationError);
   });
 
   test('OCISpecification is embedded as compact JSON in its own key order, with Go escapes', () => {

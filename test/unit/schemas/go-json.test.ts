@@ -1,30 +1,7 @@
 import fc from 'fast-check';
 import { goJsonValue, goQuote, goStringCompare, goStringMap, toGoText } from '../../../schemas/go-json';
-
-/**
- * Reference: Go's encodeState.string (escapeHTML on), applied code point by code point. A lone UTF-16 surrogate
- * stands for invalid UTF-8 in Go and becomes the \ufffd escape. Go of the schema1 era writes \b and \f as \u0008
- * and \u000c.
- */
-function referenceQuote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.codePointAt(i)!;
-    if (c > 0xffff) {
-      out += String.fromCodePoint(c);
-      i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
-    else if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    } else out += String.fromCharCode(c);
-  }
-  return out + '"';
-}
+import { freeFormValue } from './support/arbitraries';
+import { referenceGoJson, referenceQuote } from './support/go-reference';
 
 const anyUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 24 });
 
@@ -107,6 +84,15 @@ describe('goJsonValue (free-form JSON: OCI spec, Settings)', () => {
 
   test('writes numbers as Go float64 does (1e21 boundary, negative zero)', () => {
     expect(goJsonValue([1e20, 1e21, 0.000001, 1e-7, -0, 0.1])).toBe('[100000000000000000000,1e+21,0.000001,1e-7,-0,0.1]');
+  });
+
+  test('writes any free-form value byte for byte as the Go reference does (full Unicode keys and strings)', () => {
+    fc.assert(
+      fc.property(freeFormValue, (v) => {
+        expect(goJsonValue(v)).toBe(referenceGoJson(v));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('parses back to the same JSON value', () => {

@@ -43,6 +43,22 @@ describe('strict objects and key suggestions', () => {
     expect(messageAt('query', { Zebra: 1 }, 'Zebra')).toBe('unknown key (expected one of "Ids", "Types", "Names", "Owners")');
   });
 
+  test('a 4 MB unknown key is reported with a short path and no suggestion (no edit distance over its length)', () => {
+    const huge = 'x'.repeat(4 * 1024 * 1024);
+    const issues = issuesOf('query', { [huge]: 1, [`Ids${huge}=secret`]: 2 });
+    expect(issues).toEqual([
+      { path: `["${'x'.repeat(64)}…"]`, message: 'unknown key (expected one of "Ids", "Types", "Names", "Owners")' },
+      { path: `["Ids${'x'.repeat(61)}…"]`, message: 'unknown key (expected one of "Ids", "Types", "Names", "Owners")' },
+    ]);
+  });
+
+  test('long keys are cut short in paths, before the first "=" and never inside a surrogate pair', () => {
+    expect(pathsOf('query', { [`${'a'.repeat(65)}`]: 1 })).toEqual([`["${'a'.repeat(64)}…"]`]);
+    expect(pathsOf('query', { [`${'a'.repeat(64)}`]: 1 })).toEqual(['a'.repeat(64)]);
+    expect(pathsOf('query', { [`${'a'.repeat(63)}😀b`]: 1 })).toEqual([`["${'a'.repeat(63)}…"]`]);
+    expect(pathsOf('process', { Environment: { [`${'K'.repeat(70)}=v`]: '' } })).toEqual([`Environment["${'K'.repeat(64)}…"]`]);
+  });
+
   test('several unknown keys give one issue each', () => {
     expect(pathsOf('process', { Foo: 1, Bar: 2 })).toEqual(['Foo', 'Bar']);
   });
@@ -297,6 +313,24 @@ describe('free-form JSON (OCISpecification, Settings)', () => {
       'OCISpecification.e[0]',
       'OCISpecification.f.self',
     ]);
+  });
+
+  test('numbers beyond ±(2^53-1) are refused with their path rather than sent rounded', () => {
+    // JSON.parse has already rounded this rlimit to 18446744073709551616; it would go out as 18446744073709552000.
+    const spec = JSON.parse('{"process":{"rlimits":[{"type":"RLIMIT_NOFILE","hard":18446744073709551615,"soft":1024}]}}') as object;
+    const message = messageAt('process', { OCISpecification: spec }, 'OCISpecification.process.rlimits[0].hard');
+    expect(message).toBe(
+      'must be no larger than 2^53-1 (9007199254740991) in magnitude: a JavaScript number cannot hold a larger integer ' +
+        'exactly, so the number sent would not be the one written',
+    );
+    expect(pathsOf('process', { OCISpecification: spec })).toEqual(['OCISpecification.process.rlimits[0].hard']);
+    expect(() => encodeProcessConfig({ OCISpecification: spec })).toThrow(HcsValidationError);
+    for (const Settings of [2 ** 53, -(2 ** 53), 1e300, [1, { n: -1e21 }]]) {
+      expect(issuesOf('modify', { ResourceType: 'Network', Settings })).toHaveLength(1);
+    }
+    for (const Settings of [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 4503599627370495.5, 1.5e-300, -0]) {
+      expect(issuesOf('modify', { ResourceType: 'Network', Settings })).toEqual([]);
+    }
   });
 
   test('Settings takes any JSON value, null included', () => {

@@ -53,7 +53,41 @@ const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T, required
 /** A Go slice field: absent, null, empty or some items. */
 const slice = <T>(item: fc.Arbitrary<T>) => fc.oneof(fc.constant(null), fc.constant([] as T[]), fc.array(item, { minLength: 1, maxLength: 3 }));
 
-const jsonNoNul = fc.jsonValue({ maxDepth: 3 }).filter((v) => !JSON.stringify(v).includes('\\u0000'));
+/**
+ * A number a free-form value may hold: within ±(2^53-1), fractions, tiny and negative zero included (fc.jsonValue's
+ * doubles reach 1e308, which validation refuses).
+ */
+const freeFormNumber = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 0.1, 1e-7, 5e-324, 4503599627370495.5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.double({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, noNaN: true }),
+);
+
+/** Two keys that only differ in unpaired surrogates are one key once Go holds them; keep objects free of that. */
+const distinctForGo = (o: Record<string, unknown>): boolean => {
+  const keys = Object.keys(o).map((k) => Buffer.from(k, 'utf8').toString('utf8'));
+  return new Set(keys).size === keys.length;
+};
+
+const freeFormAt = (depth: number): { value: fc.Arbitrary<unknown>; object: fc.Arbitrary<Record<string, unknown>> } => {
+  const leaf = fc.oneof(fc.constant(null), fc.boolean(), freeFormNumber, goStr);
+  const inner = depth === 0 ? leaf : freeFormAt(depth - 1).value;
+  const object = fc.dictionary(goStr, inner, { maxKeys: 4 }).filter(distinctForGo);
+  const value = depth === 0 ? leaf : fc.oneof(leaf, fc.array(inner, { maxLength: 3 }), object);
+  return { value, object };
+};
+
+const freeForm = freeFormAt(3);
+
+/**
+ * Free-form JSON (OCISpecification, Settings) whose keys and strings come from {@link goStr}: any code point or code
+ * unit but NUL (control characters, U+2028/2029, HTML characters, lone surrogates), so Go's escaping rules are tested
+ * there too.
+ */
+export const freeFormValue = freeForm.value;
+/** A free-form JSON object, as {@link freeFormValue}. */
+export const freeFormObject = freeForm.object;
 
 export const layer = rec({ ID: guid, Path: goStrNonEmpty }, ['ID', 'Path']);
 export const mappedDir = rec(
@@ -144,13 +178,13 @@ export const processConfig = rec({
   CreateStdErrPipe: fc.boolean(),
   ConsoleSize: fc.tuple(uint16, uint16),
   CreateInUtilityVm: fc.boolean(),
-  OCISpecification: fc.oneof(fc.constant(null), fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => !k.includes('\0')), jsonNoNul, { maxKeys: 4 })),
+  OCISpecification: fc.oneof(fc.constant(null), freeFormObject),
 });
 
 export const computeSystemQuery = rec({ Ids: slice(goStr), Types: slice(goStr), Names: slice(goStr), Owners: slice(goStr) });
 export const propertyQuery = rec({ PropertyTypes: slice(goStrNonEmpty) });
 export const modifyRequest = rec(
-  { ResourceType: goStrNonEmpty, Settings: jsonNoNul, RequestType: fc.constantFrom('', 'Add', 'Remove') },
+  { ResourceType: goStrNonEmpty, Settings: freeFormValue, RequestType: fc.constantFrom('', 'Add', 'Remove') },
   ['ResourceType'],
 );
 export const processModifyRequest = fc.oneof(
