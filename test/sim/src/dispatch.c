@@ -23,7 +23,7 @@ item *dispatch_schedule(action_kind kind, sim_system *s, sim_process *p, uint32_
                         const char *data, int64_t delay_ms, int notify, int dup, int waited) {
   if ((s && s->epoch != G.epoch) || (p && p->epoch != G.epoch)) return NULL; /* from before a Reset */
   item *it = sim_xcalloc(1, sizeof *it);
-  it->due = sim_now_ms() + (delay_ms > 0 ? delay_ms : 0);
+  it->due = delay_ms == DISPATCH_FIRST ? 0 : sim_now_ms() + (delay_ms > 0 ? delay_ms : 0);
   it->seq = ++G.seq;
   it->kind = kind;
   it->sys = s;
@@ -136,6 +136,21 @@ static void deliver(sim_system *s, sim_process *p, int broadcast, uint32_t type,
   free(arr);
   free(w);
   sim_cond_broadcast(&G.cond);
+}
+
+void dispatch_take_back_replays(sim_reg *r) {
+  sim_handle *hs = r->hs;
+  for (item **pp = &G.queue; *pp;) {
+    item *c = *pp;
+    if (c->reg != r) {
+      pp = &c->next;
+      continue;
+    }
+    *pp = c->next;
+    if (hs && hs->regs == 0 && r->epoch == G.epoch)
+      for (int k = 0; k < (c->dup ? 2 : 1); k++) hs_keep(hs, c->type, c->status, c->data);
+    release_item(c);
+  }
 }
 
 /*

@@ -65,6 +65,8 @@ static void note_append(note_queue *q, uint32_t type, int32_t status, const char
   G.queued_notes++;
 }
 
+void hs_keep(sim_handle *hs, uint32_t type, int32_t status, const char *data) { note_append(&hs->pending, type, status, data); }
+
 void hs_queue(sim_system *s, sim_process *p, uint32_t type, int32_t status, const char *data, int times) {
   for (sim_handle *hs = p ? p->hs_head : s->hs_head; hs; hs = hs->tnext) {
     if (hs->regs > 0) continue;
@@ -78,8 +80,9 @@ void notes_flush(sim_handle *hs, sim_reg *r) {
     note *n = q->head;
     q->head = n->next;
     G.queued_notes--;
-    item *it = dispatch_schedule(A_NOTE, hs->proc ? hs->proc->sys : hs->sys, hs->proc, n->type, n->status, n->data, 0,
-                                 1, 0, 0);
+    /* Ahead of whatever is already queued for the target: those are newer, and go to r directly when they run. */
+    item *it = dispatch_schedule(A_NOTE, hs->proc ? hs->proc->sys : hs->sys, hs->proc, n->type, n->status, n->data,
+                                 DISPATCH_FIRST, 1, 0, 0);
     if (it) {
       it->reg = r;
       r->refs++;

@@ -252,6 +252,8 @@ sim_handle *hs_open(sim_system *s, sim_process *p);
 void hs_close(sim_handle *hs);
 /* Keeps a notification for every open handle of the target without a live registration made through it. */
 void hs_queue(sim_system *s, sim_process *p, uint32_t type, int32_t status, const char *data, int times);
+/* Keeps one notification on a handle's queue. */
+void hs_keep(sim_handle *hs, uint32_t type, int32_t status, const char *data);
 /* Moves a handle's queued notifications to the dispatcher, each for registration r only. */
 void notes_flush(sim_handle *hs, sim_reg *r);
 /* Starts killing a system's live processes (kill) or asking them to stop (term). */
@@ -263,6 +265,13 @@ void sys_maybe_exited(sim_system *s, int64_t delay_ms);
 /* Queues an action; returns the item (owned by the queue unless waited is set, then the caller frees it). */
 item *dispatch_schedule(action_kind kind, sim_system *s, sim_process *p, uint32_t type, int32_t status,
                         const char *data, int64_t delay_ms, int notify, int dup, int waited);
+/* A delay_ms for dispatch_schedule: due before everything already queued (replays of older notifications). */
+#define DISPATCH_FIRST INT64_MIN
+/*
+ * Takes a registration's replays that have not run yet out of the queue, putting them back on its handle's queue
+ * when that handle is still open and has no other registration (so a registration made again through it gets them).
+ */
+void dispatch_take_back_replays(sim_reg *r);
 /* Waits (G.lock held) until a waited item is done, then frees it. */
 void dispatch_wait_done(item *it);
 void dispatch_drop_all(void);

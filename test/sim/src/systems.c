@@ -399,6 +399,7 @@ HRESULT_ unregister_callback(void *h, int want_process, const char *name) {
   handle_free(h, H_CALLBACK, NULL);
   r->dead = 1;
   if (r->hs) r->hs->regs--;
+  dispatch_take_back_replays(r);
   r->hs = NULL;
   G.callbacks--;
   /* As HCS does: wait for callbacks in flight on this registration (deadlocks if called from one of them). */

@@ -26,6 +26,7 @@ static const struct {
     {"process-exit-faults", test_process_exit_faults},
     {"notify", test_notify_and_queue},
     {"queue-per-handle", test_queue_per_handle},
+    {"replay-order", test_replay_order},
     {"unregister", test_unregister_waits},
     {"disconnect", test_disconnect},
     {"config", test_config_delay},

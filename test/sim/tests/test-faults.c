@@ -1,6 +1,7 @@
 /* HcsSimControl: faults, notifications, disconnect, configuration, and thread-safety under concurrent use. */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,85 @@ void test_queue_per_handle(void) {
   CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
   CHECK_HR(HcsCloseComputeSystem(h), 0);
   CHECK(stat_of("SystemHandles") == 0 && stat_of("Callbacks") == 0 && stat_of("ComputeSystems") == 0, "all gone");
+}
+
+static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t order_seen[16];
+static int order_count;
+
+static void order_cb(uint32_t type, void *context, int32_t status, const HCS_WCHAR *data) {
+  (void)context, (void)status, (void)data;
+  pthread_mutex_lock(&order_lock);
+  if (order_count < 16) order_seen[order_count++] = type;
+  pthread_mutex_unlock(&order_lock);
+}
+
+/* A copy of what order_cb has seen so far (read under its lock: the callbacks run on simulator threads). */
+static int order_snapshot(uint32_t out[2]) {
+  pthread_mutex_lock(&order_lock);
+  int n = order_count;
+  out[0] = order_seen[0];
+  out[1] = order_seen[1];
+  pthread_mutex_unlock(&order_lock);
+  return n;
+}
+
+static void order_reset(void) {
+  pthread_mutex_lock(&order_lock);
+  order_count = 0;
+  order_seen[0] = order_seen[1] = 0;
+  pthread_mutex_unlock(&order_lock);
+}
+
+static void slow_cb(uint32_t type, void *context, int32_t status, const HCS_WCHAR *data) {
+  (void)context, (void)status, (void)data;
+  if (type == 100) sleep_ms(200);
+}
+
+static void notify_type(const char *id, int type) {
+  char req[160];
+  snprintf(req, sizeof req, "{\"Op\":\"Notify\",\"Id\":\"%s\",\"Type\":%d}", id, type);
+  ctl0(req);
+}
+
+/*
+ * Replays come before newer notifications already waiting for the same target, and a registration that goes before
+ * its replays ran hands them back to its handle for the next one.
+ */
+void test_replay_order(void) {
+  uintptr_t ctx;
+  HCS_CALLBACK_H cb, slow, r1, r2;
+  HCS_WCHAR *result = NULL;
+  HCS_SYSTEM_H h = started_system("replay-1", NULL, &ctx, &cb), h2 = NULL;
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, slow_cb, NULL, &slow), 0);
+  CHECK_HR(HcsOpenComputeSystem(W("replay-1"), &h2, &result), 0);
+  uint32_t seen[2];
+  order_reset();
+  notify_type("replay-1", 100); /* delivered through h, slowly; a copy kept for h2 */
+  sleep_ms(50);
+  notify_type("replay-1", 101); /* due, waiting: the target is busy */
+  sleep_ms(20);
+  CHECK_HR(HcsRegisterComputeSystemCallback(h2, order_cb, NULL, &r1), 0);
+  int n = 0;
+  for (int i = 0; i < 100 && (n = order_snapshot(seen)) < 2; i++) sleep_ms(10);
+  CHECK(n == 2 && seen[0] == 100 && seen[1] == 101, "the older, replayed 100 before 101 (%d: %u %u)", n, seen[0], seen[1]);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(r1), 0);
+
+  order_reset();
+  notify_type("replay-1", 100); /* slow through h again; a copy kept for h2, which has no registration now */
+  sleep_ms(50);
+  CHECK_HR(HcsRegisterComputeSystemCallback(h2, order_cb, NULL, &r1), 0); /* its replay waits: the target is busy */
+  CHECK_HR(HcsUnregisterComputeSystemCallback(r1), 0);
+  CHECK(stat_of("QueuedForRegistration") == 1, "the replay handed back to h2");
+  CHECK_HR(HcsRegisterComputeSystemCallback(h2, order_cb, NULL, &r2), 0);
+  for (int i = 0; i < 100 && order_snapshot(seen) < 1; i++) sleep_ms(10);
+  sleep_ms(30);
+  n = order_snapshot(seen);
+  CHECK(n == 1 && seen[0] == 100, "the next registration through h2 gets it, once (%d)", n);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(r2), 0);
+  CHECK_HR(HcsUnregisterComputeSystemCallback(slow), 0);
+  CHECK_HR(HcsCloseComputeSystem(h2), 0);
+  dispose_system(h, cb, ctx);
 }
 
 void test_notify_and_queue(void) {

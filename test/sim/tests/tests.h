@@ -18,6 +18,7 @@ void test_faults_async(void);
 void test_process_exit_faults(void);
 void test_notify_and_queue(void);
 void test_queue_per_handle(void);
+void test_replay_order(void);
 void test_unregister_waits(void);
 void test_disconnect(void);
 void test_config_delay(void);
