@@ -13,13 +13,19 @@ const MIN_READ = 64 * 1024;
  * not called again while `push()` reports a full buffer). End of stream is `ERROR_BROKEN_PIPE`; a zero-byte read
  * is not, on Windows, and just reads again. Destroying the stream cancels the pending read with `CancelIoEx`, waits
  * for its completion (the OS owns the request's memory until then), and only then closes the handle.
+ *
+ * Node is kept alive exactly while a ReadFile is in flight (koffi's relayed completion does not keep it alive). Only
+ * `_read` starts one, that is only a consumer asking for data (flowing mode, `read()`, async iteration, `pipe()`), so
+ * a stream nobody reads from never holds Node. Why `pause()` does not drop the hold: async iteration, `'readable'` +
+ * `read()` and `stream/consumers` read a paused stream without ever emitting `'resume'`, and Node does not call
+ * `_read` again while one is in flight, so a hold dropped on pause would never come back for such a consumer. A
+ * paused stream's read in flight just completes into the buffer, as a paused net.Socket reads on until it is full.
  */
 export class WindowsPipeReadable extends Readable {
   readonly #io: OverlappedPipeIo;
   #handle: bigint;
   #request: PipeIoRequest | null = null;
   #releaseKeepAlive: (() => void) | null = null;
-  #paused = false;
   #afterPending: (() => void) | null = null;
 
   /** Wraps `handle`, which must be open and overlapped; the stream closes it when destroyed. */
@@ -27,22 +33,12 @@ export class WindowsPipeReadable extends Readable {
     super();
     this.#io = io;
     this.#handle = handle;
-    // A pending read keeps Node alive (koffi's relayed completion does not), except while the consumer has
-    // explicitly paused the stream: then nothing is waiting for the data.
-    this.on('pause', () => {
-      this.#paused = true;
-      this.#dropKeepAlive();
-    });
-    this.on('resume', () => {
-      this.#paused = false;
-      if (this.#request !== null) this.#holdKeepAlive();
-    });
   }
 
   override _read(size: number): void {
     if (this.#request !== null || this.#handle === 0n || this.destroyed) return;
     this.#request = this.#io.read(this.#handle, Math.max(size, MIN_READ), (result) => this.#onRead(result));
-    if (!this.#paused) this.#holdKeepAlive();
+    this.#holdKeepAlive();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

@@ -5,14 +5,18 @@ import { windowsPipeError } from './stdio-windows-errors';
 
 /** Largest slice handed to one WriteFile, so a huge chunk does not need an equally huge native copy. */
 const MAX_WRITE = 1024 * 1024;
+/** `ERROR_NO_DATA` ("the pipe is being closed"), reported as `EPIPE`: the error a write to a closing pipe gets. */
+const ERROR_NO_DATA = 232;
 
 /**
  * A `Writable` over an overlapped pipe HANDLE (a process's stdin on Windows). It owns the handle: `end()` flushes
  * and then closes it, which the reading process sees as end of input.
  *
  * One WriteFile is in flight at a time. A write that completes with fewer bytes than asked (partial write) goes on
- * with the rest before the chunk's callback runs. A pending write keeps Node alive. Destroying the stream cancels
- * the pending write with `CancelIoEx` and closes the handle once the write has completed.
+ * with the rest before the chunk's callback runs; one that completes having written nothing fails the stream
+ * (`EPIPE`) rather than being re-issued forever. Empty chunks never reach WriteFile. A pending write keeps Node
+ * alive. Destroying the stream cancels the pending write with `CancelIoEx` and closes the handle once the write has
+ * completed.
  */
 export class WindowsPipeWritable extends Writable {
   readonly #io: OverlappedPipeIo;
@@ -28,6 +32,12 @@ export class WindowsPipeWritable extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    // Why: a zero-byte WriteFile on a pipe makes the reader's ReadFile return 0 bytes, which MSVC's _read and many
+    // programs take for end of input (libuv skips empty writes to Windows pipes for the same reason).
+    if (chunk.length === 0) {
+      callback();
+      return;
+    }
     this.#writeFrom(chunk, 0, callback);
   }
 
@@ -65,6 +75,11 @@ export class WindowsPipeWritable extends Writable {
         callback(windowsPipeError('WriteFile', result));
         return;
       }
+      if (result.bytes === 0) {
+        // A non-empty slice reported written with no bytes moved: re-issuing it could spin forever.
+        callback(windowsPipeError('WriteFile', zeroProgress(slice.length)));
+        return;
+      }
       const next = offset + result.bytes;
       if (next < chunk.length && !this.destroyed) {
         this.#writeFrom(chunk, next, callback);
@@ -80,4 +95,10 @@ export class WindowsPipeWritable extends Writable {
     this.#handle = 0n;
     this.#io.closeHandle(handle);
   }
+}
+
+/** The failure reported when WriteFile succeeds without writing anything; the Win32 code is ours, not the OS's. */
+function zeroProgress(asked: number): PipeIoResult {
+  const detail = `WriteFile reported success with 0 of ${asked} bytes written; treated as a closed pipe, not retried`;
+  return { status: 'error', bytes: 0, data: null, code: ERROR_NO_DATA, detail };
 }

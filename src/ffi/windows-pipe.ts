@@ -16,6 +16,7 @@ import {
   WT_EXECUTEONLYONCE,
   type Kernel32,
 } from './kernel32';
+import { RequestIds } from './windows-pipe-ids';
 import type {
   OverlappedPipeIo,
   PipeIoCallback,
@@ -77,7 +78,7 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
   /** Requests whose wait fired, in firing order, waiting for the JS-thread drain. */
   #fired: Request[] = [];
   #drainScheduled = false;
-  #nextId = 1;
+  readonly #ids: RequestIds;
   #callback: bigint;
   #waits = 0;
   #events = 0;
@@ -85,8 +86,9 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
   #cancelled = 0;
   #handlesClosed = 0;
 
-  constructor(k: Kernel32) {
+  constructor(k: Kernel32, ids: RequestIds) {
     this.#k = k;
+    this.#ids = ids;
     // One registered callback for the whole process (koffi allows 8192); its context is a request id. It runs on
     // the JS thread (koffi relays it from the Windows thread-pool thread, which blocks meanwhile), so it only
     // records the id and schedules the drain: it must never throw, or koffi turns it into an uncaught exception.
@@ -140,8 +142,8 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
 
   #start(kind: Kind, handle: bigint, length: number, source: Uint8Array | null, done: PipeIoCallback): Request {
     const k = this.#k;
-    const id = this.#nextId++;
-    if (this.#nextId > 0x7fffffff) this.#nextId = 1;
+    // Never the id of a request still in the map: see RequestIds.
+    const id = this.#ids.next((candidate) => this.#requests.has(candidate));
 
     // A handle opened without FILE_FLAG_OVERLAPPED would make ReadFile block the JS thread until data arrives
     // (Win32 ignores the OVERLAPPED's asynchrony then): refuse it with an error instead of hanging.
@@ -267,7 +269,18 @@ class WindowsOverlappedPipeIo implements OverlappedPipeIo {
     this.#drainScheduled = false;
     const fired = this.#fired;
     this.#fired = [];
-    for (const request of fired) this.#complete(request);
+    for (let i = 0; i < fired.length; i++) {
+      try {
+        this.#complete(fired[i] as Request);
+      } catch (err) {
+        // Results are delivered synchronously into user code ('data' handlers through push(), write callbacks,
+        // 'drain'), which may throw. The rest of the batch belongs to other streams: put it back in front of later
+        // firings and drain it on the next turn, then let the exception surface uncaught, as it would in Node.
+        this.#fired = fired.slice(i + 1).concat(this.#fired);
+        if (this.#fired.length > 0) this.#scheduleDrain();
+        throw err;
+      }
+    }
   }
 
   #complete(request: Request): void {
@@ -328,6 +341,15 @@ let io: OverlappedPipeIo | undefined;
  * pipes). Windows only: throws when kernel32.dll cannot be loaded.
  */
 export function loadOverlappedPipeIo(): OverlappedPipeIo {
-  io ??= new WindowsOverlappedPipeIo(loadKernel32());
+  io ??= createOverlappedPipeIo();
   return io;
+}
+
+/**
+ * A separate {@link OverlappedPipeIo} with its own request ids, for tests that must reach the ids' wrap-around.
+ * Each instance holds one koffi callback registration for the life of the process (koffi allows 8192), so the
+ * binding itself only ever uses the one from {@link loadOverlappedPipeIo}. Windows only.
+ */
+export function createOverlappedPipeIo(ids: RequestIds = new RequestIds()): OverlappedPipeIo {
+  return new WindowsOverlappedPipeIo(loadKernel32(), ids);
 }

@@ -1,10 +1,11 @@
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { keepAlive } from '../../src/core/keep-alive';
 import { createWindowsStdioOpener } from '../../src/core/stdio-windows';
 import { loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
-import type { OverlappedPipeIo } from '../../src/ffi/windows-pipe-types';
+import type { OverlappedPipeIo, PipeIoResult } from '../../src/ffi/windows-pipe-types';
 import { describeIf, onWindows } from '../support/lanes';
 import { spawnNode } from './support/child';
 import { closeHandle, createPipePair, isOpenHandle } from './support/pipes';
@@ -163,22 +164,62 @@ describeIf(onWindows, reason)('Windows stdio streams over overlapped pipes', () 
     expect(result.sha256).toBe(sha256(data));
   }, 60_000);
 
-  it('holds the event loop open while a read is pending and flowing, not while paused or idle', async () => {
+  it('holds the event loop open exactly while a read the consumer asked for is in flight, never for an unread stream', async () => {
     const pipe = createPipePair('in');
     const base = keepAlive.count;
     const { stdout } = open({ stdin: 0n, stdout: pipe.ours, stderr: 0n });
     const reader = stdout as Readable;
-    expect(keepAlive.count).toBe(base);
-    reader.on('data', () => {});
+    reader.pause(); // nobody reads yet: no ReadFile, nothing held
     await new Promise((r) => setTimeout(r, 30));
-    expect(keepAlive.count).toBe(base + 1);
-    reader.pause();
-    expect(keepAlive.count).toBe(base);
-    reader.resume(); // emits 'resume' on the next tick
-    await new Promise((r) => setImmediate(r));
-    expect(keepAlive.count).toBe(base + 1);
+    expect({ pending: io.stats().pending, held: keepAlive.count - base }).toEqual({ pending: 0, held: 0 });
+    // Async iteration reads the paused stream without emitting 'resume': its read must hold Node all the same.
+    const iterator = reader[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await new Promise((r) => setTimeout(r, 30));
+    expect({ pending: io.stats().pending, held: keepAlive.count - base }).toEqual({ pending: 1, held: 1 });
+    await new Promise<PipeIoResult>((resolve) => io.write(pipe.peer, Buffer.from('one'), resolve));
+    expect(String((await first).value)).toBe('one');
     closeHandle(pipe.peer);
+    expect((await iterator.next()).done).toBe(true);
     await closed(reader);
     expect(keepAlive.count).toBe(base);
+  });
+
+  it.each(['iterate', 'readable'])(
+    'a program that pauses stdout and then reads it (%s) stays alive for output that comes later',
+    async (mode) => {
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [path.join(fixtures, 'paused-stdout-exit.js'), mode], { timeout: 60_000 }, (err, out, errOut) =>
+          err ? reject(new Error(`${String(err)}\n${errOut}`)) : resolve(out),
+        );
+      });
+      // Before the fix, Node exited as soon as the loop was empty: no output at all, exit code 0.
+      expect(stdout.trim()).toBe(JSON.stringify({ text: 'late data' }));
+    },
+    90_000,
+  );
+
+  it('never writes an empty chunk to the pipe: the reader would get a 0-byte read, end of input to many programs', async () => {
+    const sizes: number[] = [];
+    const spy: OverlappedPipeIo = {
+      read: (handle, size, done) => io.read(handle, size, done),
+      write: (handle, data, done) => {
+        sizes.push(data.byteLength);
+        return io.write(handle, data, done);
+      },
+      cancel: (request) => io.cancel(request),
+      closeHandle: (handle) => io.closeHandle(handle),
+      stats: () => io.stats(),
+    };
+    const pipe = createPipePair('in');
+    const writer = createWindowsStdioOpener(spy)({ stdin: pipe.peer, stdout: 0n, stderr: 0n }).stdin as Writable;
+    await new Promise((cb) => writer.write(Buffer.alloc(0), cb));
+    await new Promise((cb) => writer.write('', cb));
+    const first = new Promise<PipeIoResult>((resolve) => io.read(pipe.ours, 64, resolve));
+    writer.end('after');
+    expect(await first).toMatchObject({ status: 'ok', bytes: 5 });
+    expect(sizes).toEqual([5]);
+    await closed(writer);
+    io.closeHandle(pipe.ours);
   });
 });

@@ -1,4 +1,7 @@
-import { loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { createOverlappedPipeIo, loadOverlappedPipeIo } from '../../src/ffi/windows-pipe';
+import { RequestIds } from '../../src/ffi/windows-pipe-ids';
 import type { OverlappedPipeIo, PipeIoResult } from '../../src/ffi/windows-pipe-types';
 import { describeIf, onWindows } from '../support/lanes';
 import { closeHandle, createPipePair, isOpenHandle } from './support/pipes';
@@ -11,6 +14,20 @@ function read(io: OverlappedPipeIo, handle: bigint, size = 4096): Promise<PipeIo
 
 function write(io: OverlappedPipeIo, handle: bigint, data: Uint8Array): Promise<PipeIoResult> {
   return new Promise((resolve) => io.write(handle, data, resolve));
+}
+
+/** Runs a fixture under this node.exe; resolves with its exit code and output (never rejects on a failing exit). */
+function runFixture(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(__dirname, 'fixtures', name), ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
+    );
+  });
+}
+
+/** Resolves with the promise's value, or with 'timed out' after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  return Promise.race([promise, new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), ms))]);
 }
 
 function expectIdle(io: OverlappedPipeIo): void {
@@ -167,4 +184,64 @@ describeIf(onWindows, reason)('overlapped pipe I/O primitive (kernel32)', () => 
     }
     expectIdle(io);
   });
+
+  it('never gives a new request the id of one still pending when the ids wrap around', async () => {
+    // Ids 1..3 only, so the wrap comes after three requests instead of 2^53 - 1 (RequestIds is the real allocator).
+    const small = createOverlappedPipeIo(new RequestIds(3));
+    const idle = createPipePair('in');
+    const idleRead = read(small, idle.ours); // id 1, pending while the pipe stays idle
+    const busy = createPipePair('in');
+    for (let i = 0; i < 6; i++) {
+      const pending = read(small, busy.ours);
+      expect(await write(small, busy.peer, Buffer.from(`chunk ${i}`))).toMatchObject({ status: 'ok' });
+      expect((await pending).data?.toString()).toBe(`chunk ${i}`);
+    }
+    expect(small.stats().pending).toBe(1);
+    expect(await write(small, idle.peer, Buffer.from('idle at last'))).toMatchObject({ status: 'ok' });
+    const result = await within(idleRead, 5000);
+    expect(result).toMatchObject({ status: 'ok', data: Buffer.from('idle at last') });
+    for (const p of [idle, busy]) {
+      closeHandle(p.peer);
+      small.closeHandle(p.ours);
+    }
+    expectIdle(small);
+  });
+
+  it('carries request ids above 2^32 through the wait context and back (up to Number.MAX_SAFE_INTEGER)', async () => {
+    const high = createOverlappedPipeIo(new RequestIds(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1));
+    const pipes = [0, 1, 2].map(() => createPipePair('in'));
+    const requests: number[] = [];
+    const results = pipes.map(
+      (p) => new Promise<PipeIoResult>((resolve) => requests.push(high.read(p.ours, 64, resolve).id)),
+    );
+    expect(requests).toEqual([Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER, 1]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(high.stats().waits).toBe(3); // all three really wait on the thread pool with their large context
+    for (const [i, p] of pipes.entries()) await write(high, p.peer, Buffer.from(`pipe ${i}`));
+    const texts = (await within(Promise.all(results), 5000)) as PipeIoResult[] | 'timed out';
+    expect(texts === 'timed out' ? texts : texts.map((r) => r.data?.toString())).toEqual(['pipe 0', 'pipe 1', 'pipe 2']);
+    for (const p of pipes) {
+      closeHandle(p.peer);
+      high.closeHandle(p.ours);
+    }
+    expectIdle(high);
+  });
+
+  it('delivers every other completion of a batch when one callback throws, and the error still surfaces uncaught', async () => {
+    const handled = await runFixture('throwing-completion.js', ['handled']);
+    expect(handled.stderr).toBe('');
+    const report = JSON.parse(handled.stdout.trim()) as Record<string, unknown>;
+    expect(report).toEqual({
+      delivered: ['0:ok:data 0', '1:ok:data 1', '2:ok:data 2'],
+      other: 'stream 1',
+      caught: ['boom from the first completion', 'boom from a data handler'],
+      stats: expect.objectContaining({ pending: 0, waits: 0, events: 0, buffers: 0 }),
+    });
+    expect(handled.code).toBe(0);
+    // Without a listener the exception ends the process, as a throwing handler does anywhere in Node.
+    const unhandled = await runFixture('throwing-completion.js', ['unhandled']);
+    expect(unhandled.stdout).toBe('');
+    expect(unhandled.stderr).toContain('boom from the first completion');
+    expect(unhandled.code).toBe(1);
+  }, 90_000);
 });
