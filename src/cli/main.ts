@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import { decodeInput } from './decode-input';
 import { runCli } from './run';
 
-/** Reads all of standard input as UTF-8. */
+/** Reads all of standard input as text (UTF-8, or UTF-16 as PowerShell writes it; see decodeInput). */
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeInput(Buffer.concat(chunks));
 }
 
 // A reader that stops early (`hcs schema container | head -1`) closes the pipe: that is not an error worth a stack
@@ -20,7 +21,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: async (path) => decodeInput(await readFile(path)),
   readStdin,
 }).then(
   (status) => {

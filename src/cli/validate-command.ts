@@ -10,9 +10,9 @@ import type { FileReport } from './format';
 
 /** How the validate command reads its inputs (injected so the command can be tested without files). */
 export interface ValidateInputs {
-  /** Reads a file as UTF-8 text; rejects with a Node fs error. */
+  /** Reads a file as text (UTF-8 or UTF-16); rejects with a Node fs error or an unreadable encoding. */
   readFile(path: string): Promise<string>;
-  /** Reads all of standard input as UTF-8 text. */
+  /** Reads all of standard input as text (UTF-8 or UTF-16). */
   readStdin(): Promise<string>;
 }
 

@@ -32,7 +32,7 @@ export interface CliRun {
 }
 
 /** Runs `node dist/src/cli/main.js ...args` as a real subprocess, from the fixtures folder unless `cwd` is given. */
-export function hcs(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliRun {
+export function hcs(args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): CliRun {
   const result = spawnSync(process.execPath, [cliMain, ...args], {
     cwd: options.cwd ?? fixtures,
     input: options.input ?? '',

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMain, ensureBuilt, fixtures, hcs, lines } from './cli-harness';
 
@@ -81,6 +82,27 @@ describe('hcs validate', () => {
   it('ignores a top-level $schema key', () => {
     expect(readFileSync(join(fixtures, 'valid-container.json'), 'utf8')).toContain('"$schema"');
     expect(hcs(['validate', 'valid-container.json']).status).toBe(0);
+  });
+
+  it('reads UTF-16 input as PowerShell 5 writes it (BOM, little-endian), and names UTF-32 instead of misparsing it', () => {
+    const doc = '{"CommandLine":"cmd /c echo ü"}';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc, 'utf16le')]);
+    const fromStdin = hcs(['validate', '-'], { input: utf16 });
+    expect([fromStdin.status, fromStdin.stdout]).toEqual([0, '<stdin>: ok (ProcessConfig)\n']);
+    const dir = mkdtempSync(join(tmpdir(), 'hcs-validate-'));
+    try {
+      writeFileSync(join(dir, 'process.json'), utf16);
+      const fromFile = hcs(['validate', 'process.json'], { cwd: dir });
+      expect([fromFile.status, fromFile.stdout]).toEqual([0, 'process.json: ok (ProcessConfig)\n']);
+      const utf32 = Buffer.alloc(doc.length * 4);
+      for (let k = 0; k < doc.length; k++) utf32.writeUInt32LE(doc.codePointAt(k)!, k * 4);
+      writeFileSync(join(dir, 'wide.json'), utf32);
+      const wide = hcs(['validate', 'wide.json'], { cwd: dir });
+      expect(wide.status).not.toBe(0);
+      expect(wide.stdout + wide.stderr).toContain('the input is UTF-32');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads standard input for -', () => {
