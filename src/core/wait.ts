@@ -78,8 +78,15 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
       reject(err);
     };
     const onAbort = (): void => giveUp(abortErrorFor(signal!, options.operation));
-    // The listener first: should a signal's addEventListener throw, nothing has been taken yet.
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // The listener first: should a signal's addEventListener throw, nothing has been taken yet, and the race is
+    // given up as for a timeout (the caller withdraws what it armed for it).
+    try {
+      signal?.addEventListener('abort', onAbort, { once: true });
+    } catch (err) {
+      giveUp(err);
+      handledWait(work);
+      return;
+    }
     release = (options.keepAlive ?? sharedKeepAlive).acquire();
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => giveUp(timeoutError(options.operation, options, timeoutMs)), timeoutMs);

@@ -190,7 +190,9 @@ describe('timeout validation', () => {
   it('a signal whose addEventListener throws takes no keep-alive and leaves no timer', async () => {
     const keepAlive = new KeepAlive();
     const signal = { aborted: false, addEventListener: () => { throw new Error('boom'); }, removeEventListener: () => {} };
-    await expect(raceWait(never(), { operation: 'op', timeoutMs: 60_000, signal: signal as never, keepAlive })).rejects.toThrow('boom');
+    const onGiveUp = jest.fn();
+    await expect(raceWait(never(), { operation: 'op', timeoutMs: 60_000, signal: signal as never, keepAlive, onGiveUp })).rejects.toThrow('boom');
     expect(keepAlive.count).toBe(0);
+    expect(onGiveUp).toHaveBeenCalledWith(expect.objectContaining({ message: 'boom' }));
   });
 });
