@@ -37,7 +37,8 @@ Options:
   --hyperv                    Windows: run as a Hyper-V isolated container
   -h, --help                  show this help
 
-A layer may be given as <guid>=<path> to set its layer ID explicitly.`;
+A layer given as a plain folder gets the ID hcsshim gives it (NameToGuid of the folder name); give it
+as <guid>=<path> to set the ID explicitly.`;
 
 interface Options {
   command?: string;
@@ -80,31 +81,27 @@ function parseOptions(): Options {
   };
 }
 
-/** Splits `<guid>=<path>` into its parts; a plain path gets its ID from the binding when it can compute one. */
-function layer(hcs: Hcs, spec: string): { ID: string; Path: string } {
+/** Splits `<guid>=<path>` into its parts; a plain path gets the ID hcsshim gives it (NameToGuid of its folder name). */
+async function layer(hcs: Hcs, spec: string): Promise<{ ID: string; Path: string }> {
   const m = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})=(.+)$/.exec(spec);
   if (m) return { ID: m[1].toLowerCase(), Path: m[2] };
-  // hcsshim derives a layer's ID from its folder name with vmcompute's NameToGuid; use it when the binding has it.
-  const nameToGuid = (hcs as unknown as { nameToGuid?: (name: string) => string }).nameToGuid;
-  if (typeof nameToGuid !== 'function') {
-    throw new Error(`no layer ID for ${spec}: pass it as <guid>=<path> (this build cannot compute NameToGuid)`);
-  }
-  return { ID: nameToGuid(path.win32.basename(spec)), Path: spec };
+  return { ID: await hcs.layerId(spec), Path: spec };
 }
 
-function containerConfig(hcs: Hcs, opts: Options): ContainerConfig {
+async function containerConfig(hcs: Hcs, opts: Options): Promise<ContainerConfig> {
   if (!onWindows) {
     return simulatorContainerConfig(opts.id, 'hcsshim-ts-demo');
   }
   if (!opts.image) throw new Error('--image <base layer folder> is required on Windows (see --help)');
   if (!opts.layerFolder) throw new Error("--layer-folder <the container's writable layer folder> is required on Windows");
+  const layers = await Promise.all([...opts.layers, opts.image].map((spec) => layer(hcs, spec)));
   return {
     SystemType: 'Container',
     Name: opts.id,
     Owner: 'hcsshim-ts-demo',
     ...(opts.volume ? { VolumePath: opts.volume } : {}),
     LayerFolderPath: opts.layerFolder,
-    Layers: [...opts.layers, opts.image].map((spec) => layer(hcs, spec)),
+    Layers: layers,
     HvPartition: opts.hyperv,
     ...(opts.hyperv ? { HvRuntime: { ImagePath: path.win32.join(opts.image, 'UtilityVM') } } : {}),
   } as ContainerConfig;
@@ -130,7 +127,7 @@ async function main(): Promise<number> {
   const hcs: typeof import('../src') = require('../src');
   const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 
-  const container = await hcs.createContainer(opts.id, containerConfig(hcs, opts));
+  const container = await hcs.createContainer(opts.id, await containerConfig(hcs, opts));
   try {
     say(`created container ${container.id}`);
     await container.start();

@@ -9,6 +9,7 @@
 export { createContainer, openContainer } from './api/create-container';
 export { getContainers, getServiceProperties } from './api/service-queries';
 export { escapeArgs } from './api/escape-args';
+export { layerId, nameToGuid } from './api/layers';
 export { Container } from './api/container';
 export { Process } from './api/process';
 export type { OperationOptions, WaitOptions } from './api/handle-ops';

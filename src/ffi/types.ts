@@ -86,6 +86,8 @@ export interface VmcomputeApi {
   getServiceProperties(propertyQuery: string): Promise<RawResultWith<string | null>>;
   modifyServiceSettings(settings: string): Promise<RawResult>;
   hnsCall(method: string, path: string, request: string): Promise<RawResultWith<string | null>>;
+  /** `NameToGuid`: `value` is the GUID in its lower-case string form (`null` on failure); `result` is always `null`. */
+  nameToGuid(name: string): Promise<RawResultWith<string | null>>;
   /** Sets the process-wide listener that the one registered koffi callback dispatches to. */
   setNotificationListener(listener: NotificationListener): void;
   /** How many koffi callbacks this binding has registered (0 before first use, then 1, whatever the handle count). */

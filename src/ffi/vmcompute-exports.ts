@@ -57,6 +57,17 @@ export const VMCOMPUTE_EXPORTS = {
   HcsModifyServiceSettings: 'int32_t HcsModifyServiceSettings(const char16_t *settings, _Inout_ void **result)',
   HNSCall:
     'int32_t HNSCall(const char16_t *method, const char16_t *path, const char16_t *request, _Inout_ void **response)',
+  // A layer export (reference 9.2): the deterministic GUID of a name, e.g. a layer folder's. Not an RPC to the
+  // service, but it goes through .async like every other export (rule 2 asks no proof that a call cannot block).
+  NameToGuid: 'int32_t NameToGuid(const char16_t *name, _Inout_ HCS_GUID *guid)',
+} as const;
+
+/** `GUID` (reference 9.1): `{uint32 Data1; uint16 Data2; uint16 Data3; uint8 Data4[8]}`, 16 bytes. */
+export const HCS_GUID_FIELDS = {
+  Data1: 'uint32_t',
+  Data2: 'uint16_t',
+  Data3: 'uint16_t',
+  Data4: 'uint8_t[8]',
 } as const;
 
 /** The name of a declared vmcompute.dll export. */

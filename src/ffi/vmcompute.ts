@@ -15,6 +15,7 @@ import type {
 } from './types';
 import {
   CO_TASK_MEM_FREE,
+  HCS_GUID_FIELDS,
   HCS_PROCESS_INFORMATION_FIELDS,
   VMCOMPUTE_EXPORTS,
   type VmcomputeExportName,
@@ -24,6 +25,21 @@ type KoffiFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
 
 /** A `PWSTR *` / `HANDLE *` out slot: a one-element array koffi fills in place; NULL before the call. */
 type OutSlot = [unknown];
+
+/** An `HCS_GUID` as koffi reads and writes it. */
+interface GuidSlot {
+  Data1: number;
+  Data2: number;
+  Data3: number;
+  Data4: ArrayLike<number>;
+}
+
+/** The lower-case `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` form (Data1-3 big-endian, then Data4 byte by byte). */
+function formatGuid(g: GuidSlot): string {
+  const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0');
+  const d4 = Array.from(g.Data4, (b) => hex(b & 0xff, 2)).join('');
+  return `${hex(g.Data1, 8)}-${hex(g.Data2, 4)}-${hex(g.Data3, 4)}-${d4.slice(0, 4)}-${d4.slice(4)}`;
+}
 
 interface ProcessInformationSlot {
   ProcessId: number;
@@ -175,6 +191,7 @@ class VmcomputeBinding implements VmcomputeApi {
       return unavailable(`${where} does not provide CoTaskMemFree, needed to release HCS result strings: ${errorText(e)}`, e);
     }
     defineType(koffi, 'HCS_PROCESS_INFORMATION', () => koffi.struct('HCS_PROCESS_INFORMATION', HCS_PROCESS_INFORMATION_FIELDS));
+    defineType(koffi, 'HCS_GUID', () => koffi.struct('HCS_GUID', HCS_GUID_FIELDS));
     return { koffi, lib, libraryPath: location.path, coTaskMemFree };
   }
 
@@ -475,6 +492,13 @@ class VmcomputeBinding implements VmcomputeApi {
       [response],
     );
     return { hr, result: null, value: strings[0] ?? null };
+  }
+
+  async nameToGuid(name: string): Promise<RawResultWith<string | null>> {
+    const exportName = 'NameToGuid';
+    const guid: GuidSlot = { Data1: 0, Data2: 0, Data3: 0, Data4: [0, 0, 0, 0, 0, 0, 0, 0] };
+    const { hr } = await this.#invoke(exportName, () => [checkString(exportName, 'name', name), guid]);
+    return { hr, result: null, value: (hr | 0) < 0 ? null : formatGuid(guid) };
   }
 
   setNotificationListener(listener: Parameters<VmcomputeApi['setNotificationListener']>[0]): void {

@@ -241,6 +241,10 @@ export class FakeVmcompute implements VmcomputeApi {
   modifyServiceSettings(settings: string): Promise<RawResult> {
     return this.#run('modifyServiceSettings', [settings], () => ({ hr: 0, result: null }));
   }
+  nameToGuid(name: string): Promise<RawResultWith<string | null>> {
+    return this.#run('nameToGuid', [name], () => ({ hr: 0, result: null, value: '00000000-0000-0000-0000-000000000000' }));
+  }
+
   hnsCall(method: string, path: string, request: string): Promise<RawResultWith<string | null>> {
     return this.#run('hnsCall', [method, path, request], () => ({ hr: 0, result: null, value: '{"Success":true}' }));
   }

@@ -60,6 +60,14 @@ HCS_HRESULT HcsRegisterProcessCallback(HCS_PROCESS_H process, HCS_NOTIFICATION_C
 HCS_HRESULT HcsUnregisterProcessCallback(HCS_CALLBACK_H callbackHandle);
 HCS_HRESULT HNSCall(const HCS_WCHAR *method, const HCS_WCHAR *path, const HCS_WCHAR *request, HCS_WCHAR **response);
 
+/* Layer exports (reference 9.2). GUID in the Windows layout. */
+typedef struct HCS_GUID_ {
+  uint32_t Data1;
+  uint16_t Data2, Data3;
+  uint8_t Data4[8];
+} HCS_GUID_;
+HCS_HRESULT NameToGuid(const HCS_WCHAR *name, HCS_GUID_ *guid);
+
 /* Simulator control: JSON request in, JSON response out (see test/sim/README.md). */
 HCS_HRESULT HcsSimControl(const HCS_WCHAR *request, HCS_WCHAR **response);
 

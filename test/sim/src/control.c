@@ -11,7 +11,7 @@ static const char *const known_exports[] = {
     "HcsRegisterComputeSystemCallback", "HcsUnregisterComputeSystemCallback", "HcsCreateProcess", "HcsOpenProcess",
     "HcsCloseProcess", "HcsTerminateProcess", "HcsSignalProcess", "HcsGetProcessInfo", "HcsGetProcessProperties",
     "HcsModifyProcess", "HcsGetServiceProperties", "HcsModifyServiceSettings", "HcsRegisterProcessCallback",
-    "HcsUnregisterProcessCallback", "HNSCall", "ProcessExit", "SystemExit"};
+    "HcsUnregisterProcessCallback", "HNSCall", "NameToGuid", "ProcessExit", "SystemExit"};
 
 static const struct {
   const char *name;

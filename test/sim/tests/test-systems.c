@@ -263,6 +263,20 @@ void test_service_and_hns(void) {
   free(take(result));
   CHECK_HR(HNSCall(W("GET"), W("/networks"), W(""), &resp), 0);
   CHECK(take_has(resp, "\"Success\":false"), "HNS not simulated");
+
+  /* NameToGuid: deterministic, name-sensitive, RFC 4122 variant and version 8 bits, NULLs refused. */
+  HCS_GUID_ a, b, c;
+  memset(&a, 0, sizeof a);
+  CHECK_HR(NameToGuid(W("layer-1"), &a), 0);
+  CHECK_HR(NameToGuid(W("layer-1"), &b), 0);
+  CHECK_HR(NameToGuid(W("Layer-1"), &c), 0);
+  CHECK(!memcmp(&a, &b, sizeof a) && memcmp(&a, &c, sizeof a), "same name same GUID, another name another");
+  CHECK((a.Data3 >> 12) == 8 && (a.Data4[0] & 0xc0) == 0x80, "version 8, RFC 4122 variant");
+  CHECK_HR(NameToGuid(NULL, &a), (int32_t)0x80070057u);
+  CHECK_HR(NameToGuid(W("x"), NULL), (int32_t)0x80004003u);
+  ctl0("{\"Op\":\"Fault\",\"Export\":\"NameToGuid\",\"Mode\":\"fail\",\"HResult\":\"0x80070005\"}");
+  CHECK_HR(NameToGuid(W("x"), &a), (int32_t)0x80070005u);
+  CHECK_HR(NameToGuid(W("x"), &a), 0);
 }
 
 void test_terminate_on_last_close(void) {
