@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+// Why the module's own: the deferred 'exit' must still fire while a consumer's tests fake the global timers.
+import { setImmediate } from 'node:timers';
 import {
   type ContainerProperties,
   type MappedVirtualDiskController,

@@ -69,7 +69,11 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
       release();
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      try {
+        signal?.removeEventListener('abort', onAbort);
+      } catch {
+        // A signal that cannot remove its listener must not keep the race from settling; once: true drops it anyway.
+      }
       return true;
     };
     const giveUp = (err: unknown): void => {
@@ -84,6 +88,9 @@ export function raceWait<T>(work: Promise<T>, options: RaceOptions): Promise<T> 
       signal?.addEventListener('abort', onAbort, { once: true });
     } catch (err) {
       giveUp(err);
+    }
+    // Given up already: the listener threw, or fired while being added (a signal that aborts as it is subscribed).
+    if (done) {
       handledWait(work);
       return;
     }

@@ -1,3 +1,4 @@
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { createContainer, openContainer, settleBackgroundWork } from '../../../src/api/create-container';
 import { useVmcomputeApi } from '../../../src/api/runtime';
 import { getContainers } from '../../../src/api/service-queries';
@@ -380,6 +381,23 @@ describe('Container over the fake', () => {
     const unreadable = await openContainer('c4');
     expect(unreadable.exited).toBe(false);
     await unreadable.close();
+  });
+
+  it("the deferred 'exit' of an opened, stopped system still fires while the caller's tests fake the global timers", async () => {
+    const { fake } = setup();
+    fake.once('getComputeSystemProperties', () => ({ hr: 0, result: null, value: '{"Id":"c2","State":"Stopped","Stopped":true}' }));
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    try {
+      const c = await openContainer('c2');
+      const exits: unknown[] = [];
+      c.on('exit', (err) => exits.push(err));
+      await new Promise((r) => realSetImmediate(r));
+      await new Promise((r) => realSetImmediate(r));
+      expect(exits).toStrictEqual([undefined]);
+      await c.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("openContainer: an exit replayed during the register call still reaches an 'exit' listener attached after the open", async () => {

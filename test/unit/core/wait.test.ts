@@ -187,6 +187,24 @@ describe('timeout validation', () => {
     expect(keepAlive.count).toBe(0);
   });
 
+  it('a signal that aborts while its listener is being added gives the race up, holding nothing', async () => {
+    const keepAlive = new KeepAlive();
+    const onGiveUp = jest.fn();
+    const signal = {
+      aborted: false,
+      reason: new Error('gone'),
+      addEventListener: (_type: string, listener: () => void) => listener(),
+      removeEventListener: () => {
+        throw new Error('cannot remove');
+      },
+    };
+    await expect(raceWait(never(), { operation: 'op', timeoutMs: 60_000, signal: signal as never, keepAlive, onGiveUp })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(keepAlive.count).toBe(0);
+    expect(onGiveUp).toHaveBeenCalledTimes(1);
+  });
+
   it('a signal whose addEventListener throws takes no keep-alive and leaves no timer', async () => {
     const keepAlive = new KeepAlive();
     const signal = { aborted: false, addEventListener: () => { throw new Error('boom'); }, removeEventListener: () => {} };

@@ -249,8 +249,7 @@ describe('JSON Schema and zod agree', () => {
         fc.option(keys, { nil: undefined }),
         (bi, ti, value, newKey) => {
           const [kind, base] = bases[bi]!;
-          // A JSON round trip, not structuredClone: under jest that returns objects of another realm, which are not
-          // plain objects to the validator.
+          // A deep copy of the base document, which the property then changes in place.
           const doc = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
           const targets = objectsIn(doc, 3);
           const target = targets[ti % targets.length]!;
