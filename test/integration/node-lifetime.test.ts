@@ -93,8 +93,9 @@ describe('Idle stdio pipes and the libuv threadpool', () => {
     }
     await sleep(300);
     const loaded = await best();
-    // Generous: a parked pool would make readFile wait for the pipes (i.e. forever); jitter is tolerated.
-    expect({ baseline, loaded, slow: loaded > Math.max(baseline * 10, 250) }).toEqual({ baseline, loaded, slow: false });
+    // Generous: a parked pool would make readFile wait for the pipes (i.e. forever), while a machine busy with other
+    // work has been seen to stretch the best of five to ~0.5 s (another jest run beside this one).
+    expect({ baseline, loaded, slow: loaded > Math.max(baseline * 20, 2000) }).toEqual({ baseline, loaded, slow: false });
 
     for (const p of procs) await p.closeStdin();
     await expect(Promise.all(procs.map((p) => p.wait()))).resolves.toEqual(procs.map(() => 0));
