@@ -1,5 +1,6 @@
 // Pain-point families 1, 2 and 5 (waits that never finish, platform timeouts and stuck calls, service disconnect),
 // reproduced with HcsSimControl faults. See the family list in the project's pain-points reference.
+import { settleBackgroundWork } from '../../src/api/create-container';
 import {
   containerConfig,
   newId,
@@ -147,6 +148,9 @@ describe('Waits that never finish', () => {
     expect((outcome as { error: Error }).error.name).toBe('AbortError');
     // The native call still owns its arguments and will hand back a handle: nothing may be released before that.
     await simRelease();
+    // Why wait for the clean-up itself: right after the release the hung call may not have created its handle yet,
+    // so counters polled then read 0 before the handle exists (seen on a loaded machine).
+    await settleBackgroundWork();
     const stats = await simEventually((s) => s.SystemHandles === 0 && s.Callbacks === 0 && s.ComputeSystems === 0);
     expect({ SystemHandles: stats.SystemHandles, Callbacks: stats.Callbacks, ComputeSystems: stats.ComputeSystems }).toEqual({
       SystemHandles: 0,
