@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { interruption } from './lib/interrupt';
 import { buildSimulatorIfChosen, reportFatal, selectHcs, simulatorContainerConfig } from './lib/simulator';
 
 type Hcs = typeof import('../src');
@@ -126,11 +127,22 @@ async function main(): Promise<number> {
   // Loaded only now, after the library has been chosen; require() keeps the example CommonJS like the package.
   const hcs: typeof import('../src') = require('../src');
   const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
+  // Ctrl-C, SIGTERM or a closed stdout end the waits below, and the catch clean-up terminates the container.
+  const stop = interruption();
+  const { signal } = stop;
 
-  const container = await hcs.createContainer(opts.id, await containerConfig(hcs, opts));
+  let container: Awaited<ReturnType<Hcs['createContainer']>>;
+  try {
+    container = await hcs.createContainer(opts.id, await containerConfig(hcs, opts), { signal });
+  } catch (err) {
+    // An abandoned create terminates and closes what it made by itself (in the background, before Node exits).
+    stop.dispose();
+    if (stop.exitCode() === undefined) throw err;
+    return stop.exitCode()!;
+  }
   try {
     say(`created container ${container.id}`);
-    await container.start();
+    await container.start({ signal });
     say('started');
 
     const proc = await container.createProcess(processConfig(hcs, opts));
@@ -141,9 +153,9 @@ async function main(): Promise<number> {
       // end: false keeps this program's own stdout and stderr open after the command's streams end.
       stdout?.pipe(process.stdout, { end: false });
       stderr?.pipe(process.stderr, { end: false });
-      exitCode = await proc.wait();
+      exitCode = await proc.wait({ signal });
       // The exit notification may come before the last output: wait until both streams have delivered everything.
-      await Promise.all([stdout && finished(stdout), stderr && finished(stderr)]);
+      await Promise.all([stdout && finished(stdout, { signal }), stderr && finished(stderr, { signal })]);
     } finally {
       await proc.close();
     }
@@ -161,11 +173,15 @@ async function main(): Promise<number> {
     say('container stopped');
     return exitCode;
   } catch (err) {
-    // Leave nothing running behind a failed demo.
+    // Leave nothing running behind a failed or interrupted demo.
     await container.terminate().catch(() => undefined);
-    throw err;
+    const interrupted = stop.exitCode();
+    if (interrupted === undefined) throw err;
+    process.stderr.write(`[demo] ${(signal.reason as Error).message}: container terminated\n`);
+    return interrupted;
   } finally {
     await container.close();
+    stop.dispose();
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { interruption } from './lib/interrupt';
 import { buildSimulatorIfChosen, reportFatal, selectHcs, simulatorContainerConfig } from './lib/simulator';
 
 function closed(stream: Readable): Promise<void> {
@@ -29,47 +30,69 @@ async function main(): Promise<number> {
   await using container = await hcs.createContainer(id, simulatorContainerConfig(id, 'interactive-exec'));
   await container.start();
 
-  const command = argv.length > 0 ? argv : onWindows ? ['cmd.exe'] : ['/bin/sh', '-i'];
-  const proc = await container.createProcess({
-    ...(onWindows ? { CommandLine: hcs.escapeArgs(command) } : { CommandArgs: command }),
-    EmulateConsole: tty,
-    CreateStdInPipe: true,
-    CreateStdOutPipe: true,
-    // With a console, stderr is part of the terminal's output stream.
-    CreateStdErrPipe: !tty,
-    ...(tty ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] as [number, number] } : {}),
-  });
-  const { stdin, stdout, stderr } = await proc.stdio();
-
-  const onResize = () => void proc.resizeConsole(process.stdout.columns, process.stdout.rows).catch(() => undefined);
-  if (tty) {
-    // Raw mode: every keystroke (Ctrl-C included) goes to the process, whose console does the line editing.
-    process.stdin.setRawMode(true);
-    process.stdout.on('resize', onResize);
-  }
-  process.stdin.on('data', (chunk) => stdin?.write(chunk));
-  // Why closeStdin() and not just stdin.end(): HCS closes the process's stdin with a CloseHandle modify request,
-  // which also reaches a process whose console holds the pipe (hcsshim's CloseStdin).
-  process.stdin.on('end', () => void proc.closeStdin().catch(() => undefined));
-  stdout?.pipe(process.stdout, { end: false });
-  stderr?.pipe(process.stderr, { end: false });
-
+  // Whatever fails after the start (the process, its stdio), the container is stopped before its handle closes.
   try {
-    const code = await proc.wait();
-    // Waiting for 'close' rather than stream.finished(): a console's output is a pseudo-terminal, which reports its
-    // end as a read error (EIO) rather than EOF; every byte has been delivered by the time the stream closes.
-    await Promise.all([stdout && closed(stdout), stderr && closed(stderr)]);
-    return code;
-  } finally {
+    const command = argv.length > 0 ? argv : onWindows ? ['cmd.exe'] : ['/bin/sh', '-i'];
+    await using proc = await container.createProcess({
+      ...(onWindows ? { CommandLine: hcs.escapeArgs(command) } : { CommandArgs: command }),
+      EmulateConsole: tty,
+      CreateStdInPipe: true,
+      CreateStdOutPipe: true,
+      // With a console, stderr is part of the terminal's output stream.
+      CreateStdErrPipe: !tty,
+      ...(tty ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] as [number, number] } : {}),
+    });
+    const { stdin, stdout, stderr } = await proc.stdio();
+
+    const onResize = () => void proc.resizeConsole(process.stdout.columns, process.stdout.rows).catch(() => undefined);
     if (tty) {
-      process.stdout.off('resize', onResize);
-      process.stdin.setRawMode(false);
+      // Raw mode: every keystroke (Ctrl-C included) goes to the process, whose console does the line editing.
+      process.stdin.setRawMode(true);
+      process.stdout.on('resize', onResize);
     }
-    process.stdin.pause();
-    process.stdin.removeAllListeners('data');
-    await proc.close();
-    await container.terminate();
-    await container.wait();
+    if (stdin) {
+      // pipe() for backpressure (a fast producer is not buffered into memory); end: false because closeStdin() below
+      // ends it. A process that stops reading (exits, or closes its stdin) makes writes fail with EPIPE: stop relaying.
+      stdin.on('error', () => process.stdin.unpipe(stdin));
+      process.stdin.pipe(stdin, { end: false });
+    }
+    // Why closeStdin() and not just stdin.end(): HCS closes the process's stdin with a CloseHandle modify request,
+    // which also reaches a process whose console holds the pipe (hcsshim's CloseStdin).
+    process.stdin.on('end', () => void proc.closeStdin().catch(() => undefined));
+    stdout?.pipe(process.stdout, { end: false });
+    stderr?.pipe(process.stderr, { end: false });
+
+    // SIGTERM (and Ctrl-C when stdin is piped: in raw mode Ctrl-C is a keystroke for the process) ends the wait;
+    // the finally blocks then stop the container.
+    const stop = interruption();
+    try {
+      let code: number;
+      try {
+        code = await proc.wait({ signal: stop.signal });
+      } catch (err) {
+        const interrupted = stop.exitCode();
+        if (interrupted === undefined) throw err;
+        await proc.kill().catch(() => undefined);
+        process.stderr.write(`interactive-exec: ${(stop.signal.reason as Error).message}: process killed\n`);
+        return interrupted;
+      }
+      // Waiting for 'close' rather than stream.finished(): a console's output is a pseudo-terminal, which reports its
+      // end as a read error (EIO) rather than EOF; every byte has been delivered by the time the stream closes.
+      await Promise.all([stdout && closed(stdout), stderr && closed(stderr)]);
+      return code;
+    } finally {
+      stop.dispose();
+      if (tty) {
+        process.stdout.off('resize', onResize);
+        process.stdin.setRawMode(false);
+      }
+      if (stdin) process.stdin.unpipe(stdin);
+      process.stdin.pause();
+      await proc.close();
+    }
+  } finally {
+    await container.terminate().catch(() => undefined);
+    await container.wait().catch(() => undefined);
   }
 }
 

@@ -23,16 +23,14 @@ async function main(): Promise<void> {
   const hcs: typeof import('../src') = require('../src');
 
   // --demo: two containers of our own, one running and one only created, removed again at the end.
-  const demo = [];
-  if (values.demo) {
-    for (const start of [true, false]) {
+  const demo: Awaited<ReturnType<typeof hcs.createContainer>>[] = [];
+  try {
+    for (const start of values.demo ? [true, false] : []) {
       const id = randomUUID();
       const c = await hcs.createContainer(id, simulatorContainerConfig(id, 'list-containers-demo'));
-      if (start) await c.start();
       demo.push(c);
+      if (start) await c.start();
     }
-  }
-  try {
     const query = {
       ...(values.owner ? { Owners: values.owner } : {}),
       ...(values.id ? { Ids: values.id } : {}),
@@ -47,8 +45,9 @@ async function main(): Promise<void> {
     for (const r of rows) process.stdout.write(`${r.map((cell, col) => String(cell ?? '').padEnd(widths[col])).join('  ').trimEnd()}\n`);
     process.stdout.write(`${systems.length} compute system(s)\n`);
   } finally {
+    // Every one of them, even when one fails: nothing of the demo's may outlive it.
     for (const c of demo) {
-      await c.terminate();
+      await c.terminate().catch(() => undefined);
       await c.close();
     }
   }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     if (own) {
       await container.start();
-      const argv = [process.execPath, '-e', 'const a = []; setInterval(() => { a.push(Buffer.alloc(1 << 20)); for (let i = 0; i < 1e6; i++); }, 50)'];
+      const argv = [process.execPath, '-e', 'const a = []; setInterval(() => { a.push(Buffer.alloc(1 << 20)); if (a.length > 64) a.shift(); for (let i = 0; i < 1e6; i++); }, 50)'];
       busy = await container.createProcess(process.platform === 'win32' ? { CommandLine: hcs.escapeArgs(argv) } : { CommandArgs: argv });
     }
     for (let n = 1; !stop.signal.aborted && (samples === 0 || n <= samples); n++) {

@@ -13,7 +13,10 @@ const root = path.join(__dirname, '..', '..');
  * Call it before the first API call. Returns one line that says which HCS the program talks to.
  */
 export function selectHcs(): string {
-  if (process.platform === 'win32') return "Using this machine's Host Compute Service (vmcompute.dll).";
+  if (process.platform === 'win32') {
+    const chosen = process.env.HCS_VMCOMPUTE_DLL;
+    return chosen ? `Using the vmcompute-compatible library in HCS_VMCOMPUTE_DLL (${chosen}).` : "Using this machine's Host Compute Service (vmcompute.dll).";
+  }
   if (process.env.HCS_VMCOMPUTE_DLL) {
     return `Not on Windows: using the vmcompute-compatible library in HCS_VMCOMPUTE_DLL (${process.env.HCS_VMCOMPUTE_DLL}), e.g. the HCS simulator.`;
   }
