@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { itIf, onPosix } from '../support/lanes';
 
@@ -45,6 +45,30 @@ describe('examples/create-and-exec.ts (npm start)', () => {
     expect(run.stderr).toContain('err-line');
     expect(run.stdout).toMatch(/exited with code 7/);
     expect(run.code).toBe(7);
+  }, 90_000);
+
+  posixOnly('on SIGINT terminates the container, leaves no process behind and exits 130', async () => {
+    const childEnv = { ...process.env };
+    delete childEnv.HCS_VMCOMPUTE_DLL;
+    const child = spawn(tsx, [path.join(root, 'examples', 'create-and-exec.ts'), '--command', 'exec sleep 57'], { cwd: root, env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /process (\d+) running/.exec(stdout);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', () => reject(new Error(`the demo ended first: ${stdout} ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // tsx forwards the signal to the example's node process.
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): container terminated/);
+    // The command's process (its own session in the simulator, so the signal never reached it) is gone.
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   }, 90_000);
 
   posixOnly('runs argv after -- without a shell', async () => {
