@@ -25,6 +25,7 @@ async function main(): Promise<number> {
   const { runSoak } = require('./lib/soak-engine') as typeof import('./lib/soak-engine');
   const iterations = flag('iterations', 10_000);
   const seed = flag('seed', Date.now() % 2 ** 31);
+  const faultRate = flag('fault-rate', 0.3);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`soak: ${iterations} scenarios, seed ${seed}`);
   const report = await runSoak({
@@ -32,11 +33,13 @@ async function main(): Promise<number> {
     concurrency: flag('concurrency', 64),
     seed,
     opTimeoutMs: flag('op-timeout', 3000),
-    faultRate: flag('fault-rate', 0.3),
+    faultRate,
     disconnectEvery: flag('disconnect-every', 2500),
     log,
   });
   const rssOk = report.rssMB.growth < 20;
+  // A fault rate that injected nothing over a long run means the injection itself broke: the run proved little.
+  if (faultRate > 0 && iterations >= 200 && report.faultsInjected === 0) report.violations.push('no fault was injected');
   const lines = [
     `soak: ${report.iterations} scenarios in ${report.seconds.toFixed(1)} s (seed ${report.seed})`,
     `  operations: ${report.operations}`,

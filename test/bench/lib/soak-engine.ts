@@ -49,7 +49,24 @@ export const leakCounters = ['SystemHandles', 'ProcessHandles', 'Callbacks', 'Li
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Service disconnect: every pending wait fails with ERR_HCS_SERVICE_DISCONNECT and later calls fail fast. */
+/**
+ * Waits (up to 10 s: closing is asynchronous in the simulator too, with reapers and a dispatcher) for every leak
+ * counter to read 0, reports each that does not as a violation, and returns the last statistics read.
+ */
+async function checkNoLeaks(ctx: SoakContext, when: string): Promise<Record<string, number>> {
+  let stats = (await simStats()) as unknown as Record<string, number>;
+  for (let waited = 0; waited < 10_000 && leakCounters.some((k) => stats[k] !== 0); waited += 50) {
+    await settle(50);
+    stats = (await simStats()) as unknown as Record<string, number>;
+  }
+  for (const k of leakCounters) if (stats[k] !== 0) ctx.violation(`simulator ${k} = ${stats[k]} ${when}`);
+  return stats;
+}
+
 async function disconnectPhase(ctx: SoakContext, delayMs: number): Promise<void> {
+  // Why check first: the Reset at the end of this phase zeroes every counter, so a leak (or a call with a closed
+  // handle) in the scenarios since the last phase would otherwise never be seen.
+  await checkNoLeaks(ctx, 'before a disconnect phase');
   const opened = [];
   for (let i = 0; i < 2; i++) {
     const id = ctx.newId();
@@ -166,14 +183,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(64, options.concurrency)) }, worker));
 
-    // Closing is asynchronous in the simulator too (reapers, dispatcher): give the counters a moment to reach zero.
-    let stats = (await simStats()) as unknown as Record<string, number>;
-    for (let waited = 0; waited < 10_000 && leakCounters.some((k) => stats[k] !== 0); waited += 50) {
-      await settle(50);
-      stats = (await simStats()) as unknown as Record<string, number>;
-    }
-    await settle(20);
-    for (const k of leakCounters) if (stats[k] !== 0) ctx.violation(`simulator ${k} = ${stats[k]} at the end`);
+    const stats = await checkNoLeaks(ctx, 'at the end');
     const registryEntries = runtime().registry.size;
     if (registryEntries !== 0) ctx.violation(`binding registry holds ${registryEntries} entries at the end`);
     const koffiEnd = koffi.stats().callbacks;
