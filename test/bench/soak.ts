@@ -58,9 +58,21 @@ async function main(): Promise<number> {
   return report.violations.length === 0 && rssOk ? 0 : 1;
 }
 
+// Why: should main() ever be left pending with nothing keeping Node alive, Node would exit 0 without a report.
+let finished = false;
+process.on('exit', (code) => {
+  if (finished || code !== 0) return;
+  process.stderr.write('soak: ended before its report (a pending wait with nothing keeping Node alive)\n');
+  process.exitCode = 1;
+});
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    finished = true;
+    process.exit(code);
+  },
   (err: unknown) => {
+    finished = true;
     process.stderr.write(`soak: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
