@@ -1,3 +1,4 @@
+import { debuglog } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { HcsError, HRESULT } from '../errors';
 import { loadKoffi, type Koffi } from './koffi-runtime';
@@ -22,6 +23,9 @@ import {
 } from './vmcompute-exports';
 
 type KoffiFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
+
+/** NODE_DEBUG=hcs, as the core's tracing (this layer cannot import it). */
+const debug = debuglog('hcs');
 
 /** A `PWSTR *` / `HANDLE *` out slot: a one-element array koffi fills in place; NULL before the call. */
 type OutSlot = [unknown];
@@ -261,13 +265,14 @@ class VmcomputeBinding implements VmcomputeApi {
             decodeError ??= e;
           }
         }
-        const failure = err ?? decodeError;
-        if (failure !== undefined && failure !== null) {
-          reject(
-            new HcsError({ code: 'ERR_HCS_CALL', operation: name, message: `${name}: the FFI call failed: ${errorText(failure)}`, cause: failure }),
-          );
+        if (err !== undefined && err !== null) {
+          reject(new HcsError({ code: 'ERR_HCS_CALL', operation: name, message: `${name}: the FFI call failed: ${errorText(err)}`, cause: err }));
           return;
         }
+        // Why resolve when only a string could not be read: the call itself ran, and its other outputs (a new
+        // system, process or registration handle) must reach the caller, which alone can close them; rejecting
+        // here would leak them. The unreadable string comes back as null, as if the DLL had given none.
+        if (decodeError !== undefined) debug('%s: an output string could not be read: %s', name, errorText(decodeError));
         resolve({ hr: Number(ret) >>> 0, strings: decoded });
       };
       try {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { HRESULT, hcsErrorFromHresult } from '../../src/errors';
 import { resolveVmcomputePath } from '../../src/ffi/library-path';
 import type { HcsCallbackHandle, HcsProcessHandle, HcsSystemHandle, VmcomputeApi } from '../../src/ffi/types';
+import { loadKoffi } from '../../src/ffi/koffi-runtime';
 import { createVmcomputeApi } from '../../src/ffi/vmcompute';
 import { onWindows } from '../support/lanes';
 import { simLibraryPath, simReset, simStats } from '../support/sim';
@@ -246,6 +247,26 @@ describe('VmcomputeApi against the simulator', () => {
     expect(hns.result).toBeNull();
     expect(typeof (JSON.parse(hns.value ?? 'null') as { Success?: unknown }).Success).toBe('boolean');
     await terminateAndClose(system, callback, context);
+  });
+
+  it('an output string that cannot be read does not lose the handle the call made (the caller can still close it)', async () => {
+    const koffi = loadKoffi() as unknown as { decode: { string16: (...args: unknown[]) => unknown } };
+    const original = koffi.decode.string16;
+    const id = randomUUID();
+    koffi.decode.string16 = () => {
+      throw new Error('unreadable');
+    };
+    let created;
+    try {
+      created = await api.createComputeSystem(id, containerConfiguration(id));
+    } finally {
+      koffi.decode.string16 = original;
+    }
+    // Pending, with its result document unreadable: the handle still comes back, and the string as null.
+    expect(created).toMatchObject({ hr: HRESULT.OPERATION_PENDING, result: null });
+    expect(created.value).not.toBe(0n);
+    await api.terminateComputeSystem(created.value, '');
+    expect(await api.closeComputeSystem(created.value)).toBe(0);
   });
 
   it('a closed handle is reported by the library (the binding passes it through, it does not crash)', async () => {
