@@ -2,13 +2,7 @@ import { HcsValidationError } from '../errors';
 import { unexpectedValueError } from '../core/hcs-errors';
 import { invoke } from '../core/invoke';
 import { runtime } from './runtime';
-
-function checkName(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new HcsValidationError(field, [{ path: '(root)', message: 'must be a string' }]);
-  if (value === '') throw new HcsValidationError(field, [{ path: '(root)', message: 'must not be empty' }]);
-  if (value.includes('\0')) throw new HcsValidationError(field, [{ path: '(root)', message: 'must not contain a NUL character' }]);
-  return value;
-}
+import { validateText } from './validate-id';
 
 /**
  * The GUID vmcompute.dll derives from `name` (`NameToGuid`), in the lower-case `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`
@@ -20,7 +14,7 @@ function checkName(field: string, value: unknown): string {
  */
 export async function nameToGuid(name: string): Promise<string> {
   const operation = 'hcs::NameToGuid';
-  checkName('name', name);
+  validateText('name', name);
   const res = await invoke({}, operation, () => runtime().api.nameToGuid(name));
   if (res.value === null) throw unexpectedValueError(operation, {}, 'no GUID');
   return res.value;
@@ -43,7 +37,7 @@ export function windowsBaseName(path: string): string {
  * `HcsValidationError` when the path has no last element (empty, `C:\`, a share root).
  */
 export async function layerId(path: string): Promise<string> {
-  checkName('path', path);
+  validateText('path', path);
   const base = windowsBaseName(path);
   if (base === '') throw new HcsValidationError('path', [{ path: '(root)', message: 'has no folder name (a root or a share)' }]);
   return nameToGuid(base);
