@@ -2,7 +2,7 @@ import { HcsValidationError } from '../errors';
 import { unexpectedValueError } from '../core/hcs-errors';
 import { invoke } from '../core/invoke';
 import { runtime } from './runtime';
-import { validateText } from './validate-id';
+import { validateTextArgument } from './validate-id';
 
 /**
  * The GUID vmcompute.dll derives from `name` (`NameToGuid`), in the lower-case `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`
@@ -14,7 +14,7 @@ import { validateText } from './validate-id';
  */
 export async function nameToGuid(name: string): Promise<string> {
   const operation = 'hcs::NameToGuid';
-  validateText('name', name);
+  validateTextArgument('name', name);
   const res = await invoke({}, operation, () => runtime().api.nameToGuid(name));
   if (res.value === null) throw unexpectedValueError(operation, {}, 'no GUID');
   return res.value;
@@ -37,7 +37,7 @@ export function windowsBaseName(path: string): string {
  * `HcsValidationError` when the path has no last element (empty, `C:\`, a share root).
  */
 export async function layerId(path: string): Promise<string> {
-  validateText('path', path);
+  validateTextArgument('path', path);
   const base = windowsBaseName(path);
   if (base === '') throw new HcsValidationError('path', [{ path: '(root)', message: 'has no folder name (a root or a share)' }]);
   return nameToGuid(base);
