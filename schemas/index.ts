@@ -40,6 +40,7 @@ export {
   encodeResourceModificationRequest,
   encodeSignalRequest,
 } from './encoders';
+export { parseContainerConfig, parseProcessConfig } from './parse';
 export { documentSchemas, inferDocumentKind, validateDocument } from './documents';
 export type { DocumentKind, DocumentSchema } from './documents';
 export { HcsValidationError } from './validation-error';

@@ -1,4 +1,4 @@
-import { type ProcessConfig, encodeProcessConfig } from '../../schemas';
+import { type ProcessConfig, encodeProcessConfig, parseProcessConfig } from '../../schemas';
 
 /** The `HcsCreateProcess` document for a config, and whether the binding asked for a stdin pipe the caller did not. */
 export interface ProcessRequest {
@@ -17,8 +17,13 @@ export interface ProcessRequest {
  * here; an input pipe nobody writes to is harmless there either way.
  */
 export function processRequest(config: ProcessConfig): ProcessRequest {
-  // Validate the caller's config first: an invalid CreateStdInPipe must be reported, not overwritten.
-  const document = encodeProcessConfig(config);
-  if (config.EmulateConsole !== true || config.CreateStdInPipe === true) return { document, holdsConsoleInput: false };
-  return { document: encodeProcessConfig({ ...config, CreateStdInPipe: true }), holdsConsoleInput: true };
+  // Why zod's validated copy is what gets encoded, never `config` read again: a second read of the caller's object
+  // (a spread, a getter) could see other values than the ones validated, or none (a spread drops inherited
+  // properties and a class's getters), and HCS would be sent a document nobody checked. Validating first also
+  // reports an invalid CreateStdInPipe instead of overwriting it.
+  const checked = parseProcessConfig(config);
+  if (checked.EmulateConsole !== true || checked.CreateStdInPipe === true) {
+    return { document: encodeProcessConfig(checked), holdsConsoleInput: false };
+  }
+  return { document: encodeProcessConfig({ ...checked, CreateStdInPipe: true }), holdsConsoleInput: true };
 }

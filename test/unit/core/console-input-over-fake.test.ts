@@ -70,6 +70,30 @@ describe('console processes without CreateStdInPipe', () => {
     await c.close();
   });
 
+  it('send the document that was validated, read once: getters and inherited fields are not lost', async () => {
+    const { fake, c } = await setup();
+    let reads = 0;
+    class ConsoleSpec {
+      get CommandLine(): string {
+        reads++;
+        return 'from-getter';
+      }
+      get EmulateConsole(): boolean {
+        return true;
+      }
+    }
+    const spec = new ConsoleSpec();
+    const inherited = Object.create({ CommandLine: 'inherited', EmulateConsole: true, CreateStdOutPipe: true }) as object;
+    await (await c.createProcess(spec as never)).close();
+    await (await c.createProcess(inherited as never)).close();
+    expect(fake.callsOf('createProcess').map((args) => args[1])).toEqual([
+      '{"CommandLine":"from-getter","EmulateConsole":true,"CreateStdInPipe":true,"ConsoleSize":[0,0]}',
+      '{"CommandLine":"inherited","EmulateConsole":true,"CreateStdInPipe":true,"CreateStdOutPipe":true,"ConsoleSize":[0,0]}',
+    ]);
+    expect(reads).toBe(1);
+    await c.close();
+  });
+
   it('report an invalid CreateStdInPipe instead of overwriting it, before any call', async () => {
     const { fake, c } = await setup();
     const err = await c.createProcess({ CommandLine: 'x', EmulateConsole: true, CreateStdInPipe: 'no' } as never).catch((e: unknown) => e);
