@@ -154,11 +154,11 @@ export class Container extends EventEmitter {
     opts: OperationOptions,
     call: (h: HcsSystemHandle) => ReturnType<Runtime['api']['startComputeSystem']>,
   ): Promise<unknown> {
-    checkOptions(opts);
+    const { timeoutMs, signal } = checkOptions(opts);
     return invoke(this.#target, operation, () => call(this.#handle), {
       expect,
-      timeoutMs: timeoutFor(timer, opts.timeoutMs),
-      signal: opts.signal,
+      timeoutMs: timeoutFor(timer, timeoutMs),
+      signal,
     });
   }
 
@@ -183,13 +183,13 @@ export class Container extends EventEmitter {
     opts: OperationOptions,
     call: (h: HcsSystemHandle) => ReturnType<Runtime['api']['shutdownComputeSystem']>,
   ): Promise<void> {
-    checkOptions(opts);
+    const { timeoutMs, signal } = checkOptions(opts);
     this.#reg.lifecycle.ensureOpen(operation);
     if (this.exited) return;
     // Pending is "accepted" here: completion is SystemExited, observed through wait() (reference 4.3).
     await invoke(this.#target, operation, () => call(this.#handle), {
-      timeoutMs: opts.timeoutMs,
-      signal: opts.signal,
+      timeoutMs,
+      signal,
       tolerate: stoppedOrGone,
     });
   }
@@ -203,12 +203,13 @@ export class Container extends EventEmitter {
    * away, or an `AbortError` from `opts.signal`. A dropped wait that rejects is not an unhandled rejection.
    */
   wait(opts: WaitOptions = {}): Promise<void> {
+    let signal: AbortSignal | undefined;
     try {
-      checkOptions(opts);
+      ({ signal } = checkOptions(opts));
     } catch (err) {
       return Promise.reject(err);
     }
-    return handledWait(this.#wait('hcs::System::Wait', { signal: opts.signal }));
+    return handledWait(this.#wait('hcs::System::Wait', { signal }));
   }
 
   /**

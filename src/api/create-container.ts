@@ -76,11 +76,11 @@ async function discard(rt: Runtime, id: string, handle: HcsSystemHandle, contain
 export async function createContainer(id: string, config: ContainerConfig, opts: OperationOptions = {}): Promise<Container> {
   const operation = 'hcs::CreateComputeSystem';
   validateId(id);
-  checkOptions(opts);
+  const { timeoutMs: requestedMs, signal } = checkOptions(opts);
   // Read at each call (hcsshim reads it once at start-up), like the HCSSHIM_TIMEOUT_* variables.
   const document = mergeAdditionalJson(encodeContainerConfig(config), process.env[ADDITIONAL_JSON_ENV] ?? '');
-  const timeoutMs = timeoutFor('SystemCreate', opts.timeoutMs);
-  if (opts.signal?.aborted) throw abortErrorFor(opts.signal, operation);
+  const timeoutMs = timeoutFor('SystemCreate', requestedMs);
+  if (signal?.aborted) throw abortErrorFor(signal, operation);
   const rt = runtime();
 
   let abandoned = false;
@@ -133,7 +133,7 @@ export async function createContainer(id: string, config: ContainerConfig, opts:
       operation,
       id,
       timeoutMs,
-      signal: opts.signal,
+      signal,
       onGiveUp: (reason) => {
         // Our caller has gone: whatever the create still does, finish by terminating and closing the system.
         abandoned = true;

@@ -203,12 +203,13 @@ export class Process extends EventEmitter {
    * or an `AbortError` from `opts.signal`.
    */
   wait(opts: WaitOptions = {}): Promise<number> {
+    let signal: AbortSignal | undefined;
     try {
-      checkOptions(opts);
+      ({ signal } = checkOptions(opts));
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#wait('hcs::Process::Wait', { signal: opts.signal });
+    return this.#wait('hcs::Process::Wait', { signal });
   }
 
   /** Like {@link Process.wait} (ProcessExited through `HcsRegisterProcessCallback`) with a limit: rejects with `ERR_HCS_TIMEOUT` after `ms`; the handle stays usable. */

@@ -37,18 +37,32 @@ function isSignal(value: unknown): value is AbortSignal {
   return typeof s.aborted === 'boolean' && typeof s.addEventListener === 'function' && typeof s.removeEventListener === 'function';
 }
 
+/** The options of one call as read (once) and checked by {@link checkOptions}. */
+export interface CheckedOptions {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
+
 /**
  * Checks the options of one call (`signal`, `timeoutMs`; other keys are ignored) before anything else happens:
  * throws `HcsValidationError` (document `options`) naming each bad field. Why up front: a non-signal passed as
  * `signal` (an AbortController, say) would otherwise fail only after the native call was made, and a bad timeout
- * would be skipped by the methods that return early once a handle has exited.
+ * would be skipped by the methods that return early once a handle has exited. Returns the values read, which the
+ * caller uses instead of reading `opts` again (a getter could give another value the second time).
  */
-export function checkOptions(opts: unknown): void {
-  if (opts === undefined) return;
+export function checkOptions(opts: unknown): CheckedOptions {
+  if (opts === undefined) return {};
   if (typeof opts !== 'object' || opts === null) {
     throw new HcsValidationError('options', [{ path: '(root)', message: `must be an object, got ${kindOf(opts)}` }]);
   }
-  const { signal, timeoutMs } = opts as { signal?: unknown; timeoutMs?: unknown };
+  let signal: unknown;
+  let timeoutMs: unknown;
+  try {
+    ({ signal, timeoutMs } = opts as { signal?: unknown; timeoutMs?: unknown });
+  } catch {
+    // A throwing getter or a revoked proxy: reported like any other bad option, without the thrown error's text.
+    throw new HcsValidationError('options', [{ path: '(root)', message: 'could not be read (accessing it threw an error)' }]);
+  }
   const issues = [];
   if (signal !== undefined && !isSignal(signal)) {
     issues.push({ path: 'signal', message: `must be an AbortSignal, got ${kindOf(signal)}` });
@@ -56,4 +70,5 @@ export function checkOptions(opts: unknown): void {
   const problem = timeoutMs === undefined ? undefined : timeoutProblem(timeoutMs);
   if (problem) issues.push({ path: 'timeoutMs', message: problem });
   if (issues.length > 0) throw new HcsValidationError('options', issues);
+  return { signal: signal as AbortSignal | undefined, timeoutMs: timeoutMs as number | undefined };
 }

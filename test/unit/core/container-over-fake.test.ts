@@ -337,6 +337,38 @@ describe('Container over the fake', () => {
     expect(fake.openHandles.size).toBe(0);
   });
 
+  it('options that throw when read are refused as options, and options are read once', async () => {
+    const { fake } = setup();
+    const c = await createContainer('c1', config);
+    const before = fake.calls.length;
+    const unreadable = { code: 'ERR_HCS_INVALID_CONFIG', issues: [{ path: '(root)', message: expect.stringContaining('could not be read') }] };
+    const throwing = {
+      get timeoutMs(): number {
+        throw new Error('boom');
+      },
+    };
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    await expect(c.start(throwing)).rejects.toMatchObject(unreadable);
+    await expect(c.wait(proxy as never)).rejects.toMatchObject(unreadable);
+    await expect(createContainer('c2', config, throwing)).rejects.toMatchObject(unreadable);
+    expect(fake.calls.length).toBe(before);
+    // A getter that gives a valid signal the first time and a non-signal after: the checked value is the one used.
+    let reads = 0;
+    const controller = new AbortController();
+    const shifty = {
+      get signal(): AbortSignal {
+        reads++;
+        return (reads === 1 ? controller.signal : {}) as AbortSignal;
+      },
+    };
+    const started = c.start(shifty);
+    controller.abort();
+    await expect(started).rejects.toMatchObject({ name: 'AbortError' });
+    expect(reads).toBe(1);
+    await c.close();
+  });
+
   it('checks options even after the exit, when stop and wait would return early', async () => {
     const { fake } = setup();
     const c = await createContainer('c1', config);
