@@ -1,3 +1,5 @@
+import { HcsValidationError } from '../../schemas';
+
 // Quote one argument the way Go's `windows.EscapeArg` does (reference hcs-legacy-api.md section 8), which is what
 // hcsshim and moby use to build a legacy `CommandLine`. The output parses back to the same argument under the
 // Microsoft C runtime / CommandLineToArgvW rules: backslashes are literal except in a run that ends at a `"`.
@@ -45,5 +47,22 @@ function escapeArg(arg: string): string {
  * ```
  */
 export function escapeArgs(args: readonly string[]): string {
+  // Why checked: a string passed alone would be split into its characters by a loop, and numbers or nested arrays
+  // would be coerced into a command line nobody meant.
+  if (!Array.isArray(args)) {
+    throw new HcsValidationError('args', [{ path: '(root)', message: `must be an array of strings, got ${describe(args)}` }]);
+  }
+  const issues = [];
+  for (let i = 0; i < args.length && issues.length < 20; i++) {
+    if (typeof args[i] !== 'string') issues.push({ path: `[${i}]`, message: `must be a string, got ${describe(args[i])}` });
+  }
+  if (issues.length > 0) throw new HcsValidationError('args', issues);
   return args.map(escapeArg).join(' ');
+}
+
+/** What a value is, without showing it (an argument may hold a secret). */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

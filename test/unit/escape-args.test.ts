@@ -100,3 +100,32 @@ describe('escapeArgs', () => {
     );
   });
 });
+
+describe('escapeArgs input checks', () => {
+  const refused = (arg: unknown) => {
+    try {
+      escapeArgs(arg as string[]);
+    } catch (err) {
+      return err as { name: string; code: string; issues: { path: string; message: string }[] };
+    }
+    throw new Error('not refused');
+  };
+
+  it('refuses what is not an array of strings with HcsValidationError naming the element', () => {
+    for (const bad of [undefined, null, 'cmd /c echo', 5, { 0: 'a', length: 1 }]) {
+      expect(refused(bad)).toMatchObject({ name: 'HcsValidationError', code: 'ERR_HCS_INVALID_CONFIG', issues: [{ path: '(root)' }] });
+    }
+    expect(refused(['a', 5, null, ['x y'], {}]).issues).toEqual([
+      { path: '[1]', message: 'must be a string, got a number' },
+      { path: '[2]', message: 'must be a string, got null' },
+      { path: '[3]', message: 'must be a string, got an array' },
+      { path: '[4]', message: 'must be a string, got an object' },
+    ]);
+  });
+
+  it('never shows the values in the error, and reports at most 20 elements', () => {
+    const err = refused(['SECRET_MARKER', ...Array.from({ length: 100 }, () => 7)]);
+    expect(JSON.stringify(err.issues)).not.toContain('SECRET_MARKER');
+    expect(err.issues).toHaveLength(20);
+  });
+});
