@@ -4,21 +4,36 @@
  * `"Credentials"`, `"Environment"` and (OCI) `"env"` member (any JSON value: a string, an object, an array, whatever
  * nesting or braces and quotes inside its strings) is replaced with `"<redacted>"` before the text reaches a message,
  * `events` or `errorMessage`. A value cut off by the end of the text is masked to the end; in a document quoted
- * inside a JSON string (escaped quotes), everything up to the end of that string is masked.
+ * inside a JSON string (escaped quotes, at any depth of quoting), everything up to the end of that string is masked.
  */
 
-// `env`: an OCI spec's process environment ("NAME=value" strings). The optional backslash matches a document quoted
-// inside a JSON string (`{\"Credentials\":...}`), with the same quoting on both sides of the key.
-const SECRET_KEY = /(\\?)"(Credentials|Environment|env)\1"\s*:\s*/gi;
-const REDACTED = '"<redacted>"';
-const REDACTED_ESCAPED = '\\"<redacted>\\"';
+// `env`: an OCI spec's process environment ("NAME=value" strings). The backslashes match a document quoted inside a
+// JSON string (`{\"Credentials\":...}`, one backslash), or quoted again inside that (`\\\"`, three) and so on, with
+// the same quoting on both sides of the key.
+// Why the backslashes are matched after the key and counted backwards before it: a pattern starting with `\\*` would
+// be retried from every backslash of a long run, quadratic in the run's length.
+const SECRET_KEY = /"(?:Credentials|Environment|env)(\\*)"\s*:\s*/gi;
+
+/** How many backslashes come right before `end` in `text`. */
+function backslashesBefore(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && text[i - 1] === '\\') i--;
+  return end - i;
+}
 
 /**
- * The end of an escaped document's value: up to the quote that closes the string the document is quoted in (the
- * first `"` not preceded by a backslash), or the text's end. Masks more than the value itself, never less.
+ * The end of the value of a document quoted `depth` backslashes deep: up to the quote that closes the string the
+ * document is quoted in (the first `"` preceded by fewer than `depth` backslashes: a quote of an outer level, with
+ * its backslashes), or the text's end. Masks more than the value itself, never less.
  */
-function skipEscapedValue(text: string, start: number): number {
-  for (let i = start; i < text.length; i++) if (text[i] === '"' && text[i - 1] !== '\\') return i;
+function skipEscapedValue(text: string, start: number, depth: number): number {
+  let run = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    // The quote's own backslashes are not part of the value: they keep the outer level's quoting intact.
+    if (c === '"' && run < depth) return i - run;
+    run = c === '\\' ? run + 1 : 0;
+  }
   return text.length;
 }
 
@@ -64,9 +79,13 @@ export function redactSecrets(text: string): string {
   for (let m = SECRET_KEY.exec(text); m !== null; m = SECRET_KEY.exec(text)) {
     const valueStart = m.index + m[0].length;
     if (valueStart >= text.length) break;
-    const escaped = m[1] === '\\';
-    const valueEnd = escaped ? skipEscapedValue(text, valueStart) : skipValue(text, valueStart);
-    out += text.slice(copied, valueStart) + (escaped ? REDACTED_ESCAPED : REDACTED);
+    const depth = m[1]!.length;
+    // Not a key at that depth of quoting (`"Credentials\\":`, say): look further on. More backslashes before it than
+    // after it is masked all the same (more than needed, never less).
+    if (backslashesBefore(text, m.index) < depth) continue;
+    const valueEnd = depth > 0 ? skipEscapedValue(text, valueStart, depth) : skipValue(text, valueStart);
+    const quote = `${m[1]!}"`;
+    out += `${text.slice(copied, valueStart)}${quote}<redacted>${quote}`;
     copied = valueEnd;
     SECRET_KEY.lastIndex = valueEnd;
   }

@@ -205,6 +205,29 @@ describe('HcsError messages', () => {
     expect(e.events[1]!.Message).toBe('"msg":"invalid config: {\\"Name\\":\\"a\\",\\"Credentials\\":\\"<redacted>\\"","other":"x"');
   });
 
+  it('masks documents quoted two and three levels deep, up to the end of the string they are quoted in', () => {
+    const inner = JSON.stringify({ Credentials: 'S3CRET-8', Name: 'n' });
+    const twice = JSON.stringify({ Outer: JSON.stringify({ Request: inner }) });
+    const thrice = JSON.stringify({ A: JSON.stringify({ B: JSON.stringify({ Environment: { K: 'S3CRET-9' } }) }) });
+    const e = hcsErrorFromHresult(0xc037010d, {
+      operation: 'op',
+      result: JSON.stringify({ ErrorMessage: `bad request: ${twice}`, ErrorEvents: [{ Message: thrice }] }),
+    });
+    expect(`${e.message}\n${e.errorMessage}\n${JSON.stringify(e.events)}`).not.toMatch(/S3CRET/);
+    expect(e.errorMessage).toBe('bad request: {"Outer":"{\\"Request\\":\\"{\\\\\\"Credentials\\\\\\":\\\\\\"<redacted>\\\\\\"\\"}"}');
+  });
+
+  it('redacts in linear time: a long run of backslashes or of keys does not stall', () => {
+    const start = performance.now();
+    const slashes = `${'\\'.repeat(200_000)}x"Credentials":"S3CRET-10"`;
+    const keys = '"Credentials\\": '.repeat(20_000);
+    const e = new HcsError({ code: 'ERR_HCS_CALL', operation: 'op', events: [{ Message: slashes }, { Message: keys }] });
+    expect(e.events[0]!.Message!.endsWith('"Credentials":"<redacted>"')).toBe(true);
+    expect(e.events[1]!.Message).toBe(keys);
+    // Not a timing test of speed: quadratic work here takes minutes, linear a few milliseconds.
+    expect(performance.now() - start).toBeLessThan(20_000);
+  });
+
   it('masks an echoed secret cut off by the end of the text, and events handed to the constructor directly', () => {
     const e = new HcsError({
       code: 'ERR_HCS_CALL',
