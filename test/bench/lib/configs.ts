@@ -1,3 +1,5 @@
+import { escapeArgs } from '../../../src/api/escape-args';
+
 /**
  * The configurations the benchmarks and the soak use: realistic sizes (a docker-like exec and a container with
  * layers, mapped directories and limits), valid for the schema layer and accepted by the simulator.
@@ -44,9 +46,11 @@ export function minimalContainerConfig(name: string) {
 
 /** A ProcessConfig that runs `argv` on the simulator's host (Linux: exec'd directly through CommandArgs). */
 export function hostProcessConfig(argv: string[], pipes: { stdin?: boolean; stdout?: boolean; stderr?: boolean } = {}) {
+  // Why one or the other: given both, the simulator (like Windows HCS) runs CommandLine, which on Linux means an
+  // extra /bin/sh per process.
+  const command = process.platform === 'win32' ? { CommandLine: escapeArgs(argv) } : { CommandArgs: argv };
   return {
-    CommandLine: argv.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' '),
-    CommandArgs: argv,
+    ...command,
     CreateStdInPipe: pipes.stdin ?? false,
     CreateStdOutPipe: pipes.stdout ?? false,
     CreateStdErrPipe: pipes.stderr ?? false,

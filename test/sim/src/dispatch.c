@@ -300,6 +300,7 @@ void dispatch_drop_all(void) {
 }
 
 void dispatch_stop_threads(void) {
+  while (G.dispatch_stop) sim_cond_wait(&G.cond, &G.lock, -1); /* another Quiesce is joining: never join twice */
   if (!G.dispatch_started) return;
   G.dispatch_stop = 1;
   sim_cond_broadcast(&G.cond);
@@ -308,4 +309,8 @@ void dispatch_stop_threads(void) {
   LOCK();
   G.dispatch_started = 0;
   G.dispatch_stop = 0;
+  /* Scheduled while the lock was released for the joins: those saw the threads as started and started none, and
+     the threads left without running it. Start them again, as a schedule after the stop would have. */
+  if (G.queue) start_threads();
+  sim_cond_broadcast(&G.cond);
 }

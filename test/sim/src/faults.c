@@ -27,7 +27,7 @@ void faults_clear(void) {
   }
 }
 
-void fault_hang(const fault *f) {
+int fault_hang(const fault *f) {
   unsigned epoch = G.epoch, release = G.release_gen;
   int64_t deadline = f->delay_ms > 0 ? sim_now_ms() + f->delay_ms : -1;
   while (G.epoch == epoch && G.release_gen == release) {
@@ -35,6 +35,16 @@ void fault_hang(const fault *f) {
     if (deadline >= 0 && left <= 0) break;
     sim_cond_wait(&G.cond, &G.lock, left);
   }
+  return G.epoch != epoch;
+}
+
+/*
+ * A call whose hang a Reset ended belongs to the service that went away: it fails as a call into a vmcompute.exe
+ * that has gone does (RPC_S_SERVER_UNAVAILABLE) and does nothing. Why not run it: in the new epoch it would create a
+ * system nobody asked for, or find its handle already gone and count as an invalid handle.
+ */
+static HRESULT_ abandoned(wchar16 **result) {
+  return fail_with(result, HR_RPC_UNAVAILABLE, "the compute service was reset while the call was blocked");
 }
 
 int prologue(const char *export_name, wchar16 **result, fault *f, HRESULT_ *hr) {
@@ -46,7 +56,10 @@ int prologue(const char *export_name, wchar16 **result, fault *f, HRESULT_ *hr) 
   }
   if (!fault_take(export_name, f)) return 0;
   if (f->mode == FM_HANG) {
-    fault_hang(f);
+    if (fault_hang(f)) {
+      *hr = abandoned(result);
+      return 1;
+    }
     if (G.disconnected) {
       *hr = fail_with(result, HR_RPC_UNAVAILABLE, "lost communication with the compute service");
       return 1;
@@ -55,6 +68,20 @@ int prologue(const char *export_name, wchar16 **result, fault *f, HRESULT_ *hr) 
   }
   if (f->mode == FM_FAIL) {
     *hr = fail_with(result, f->hr, "injected failure");
+    return 1;
+  }
+  return 0;
+}
+
+int close_prologue(const char *export_name, HRESULT_ *hr) {
+  fault f;
+  if (!fault_take(export_name, &f)) return 0;
+  if (f.mode == FM_HANG && fault_hang(&f)) {
+    *hr = abandoned(NULL);
+    return 1;
+  }
+  if (f.mode == FM_FAIL) {
+    *hr = f.hr;
     return 1;
   }
   return 0;

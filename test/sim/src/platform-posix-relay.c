@@ -142,19 +142,28 @@ int relay_attach_child(stdin_relay *r, int child_fd) {
 int relay_add_source(stdin_relay *r) {
   int p[2];
   pthread_mutex_lock(&r->lock);
-  if (r->closed || r->stop || r->closing || r->nsources >= MAX_SOURCES || pipe2(p, O_CLOEXEC)) {
+  if (r->closed || r->stop || r->closing || r->nsources >= MAX_SOURCES) {
     pthread_mutex_unlock(&r->lock);
     return -1;
+  }
+  if (pipe2(p, O_CLOEXEC)) {
+    pthread_mutex_unlock(&r->lock);
+    return -2;
+  }
+  int fd = p[1];
+  if (fd < 3) {
+    fd = fcntl(p[1], F_DUPFD_CLOEXEC, 3);
+    close(p[1]);
+    if (fd < 0) {
+      close(p[0]);
+      pthread_mutex_unlock(&r->lock);
+      return -2;
+    }
   }
   set_nonblock(p[0]);
   r->sources[r->nsources++] = p[0];
   pthread_mutex_unlock(&r->lock);
   wake(r);
-  int fd = p[1];
-  if (fd < 3) {
-    fd = fcntl(p[1], F_DUPFD_CLOEXEC, 3);
-    close(p[1]);
-  }
   return fd;
 }
 

@@ -12,7 +12,10 @@ typedef struct stdin_relay stdin_relay;
 /* Starts relaying into child_fd (the write end of the child's stdin pipe; the relay owns it). NULL on failure. */
 stdin_relay *relay_start(void);
 int relay_attach_child(stdin_relay *r, int child_fd);
-/* A new caller-side write end (>= 3, close-on-exec), or -1 once the child's stdin is closed. */
+/*
+ * A new caller-side write end (>= 3, close-on-exec); -1 once the child's stdin is closed (or every source slot is
+ * taken); -2 when descriptors ran out (nothing was added then).
+ */
 int relay_add_source(stdin_relay *r);
 /* CloseHandle StdIn: forwards what callers have already written, then closes the child's stdin; later writes fail. */
 void relay_close(stdin_relay *r);

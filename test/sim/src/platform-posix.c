@@ -214,6 +214,8 @@ static int child_main(void *arg) {
   } else {
     setpgid(0, 0);
     int null_fd = open("/dev/null", O_RDWR);
+    /* Out of descriptors: fail (EMFILE) rather than leave the host's own stdio on the child's 0-2. */
+    if (null_fd < 0 && (a->in_r < 0 || a->out_w < 0 || a->err_w < 0)) goto fail;
     dup2(a->in_r >= 0 ? a->in_r : null_fd, 0);
     dup2(a->out_w >= 0 ? a->out_w : null_fd, 1);
     dup2(a->err_w >= 0 ? a->err_w : null_fd, 2);
@@ -336,30 +338,34 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
   char *app_argv[2] = {NULL, NULL};
   char **argv;
   const char *path;
-  if (req->args) {
-    argv = req->args;
-    path = req->application_name ? req->application_name : req->args[0];
-  } else if (req->command_line) {
+  /* CommandLine wins when both are given, as on Windows (platform-win32.c) and in legacy HCS, which runs the
+     CommandLine (CommandArgs is LCOW-only): both lanes must run the same program for the same configuration. */
+  if (req->command_line) {
     sh_argv[2] = (char *)req->command_line;
     argv = sh_argv;
     path = "/bin/sh";
+  } else if (req->args) {
+    argv = req->args;
+    path = req->application_name ? req->application_name : req->args[0];
   } else {
     app_argv[0] = (char *)req->application_name;
     argv = app_argv;
     path = req->application_name;
   }
   int in_p[2] = {-1, -1}, out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, st_p[2] = {-1, -1}, master = -1;
+  int con_in = -1, con_out = -1, out_keep = -1, err_keep = -1;
   char slave[128] = "";
   uint32_t werr = 0;
-  if (pipe2(st_p, O_CLOEXEC)) { werr = 4; goto fail; }
+  if (pipe2(st_p, O_CLOEXEC)) goto no_fds;
   if (req->emulate_console) {
     master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 && (errno == EMFILE || errno == ENFILE)) goto no_fds;
     if (master < 0 || grantpt(master) || unlockpt(master) || ptsname_r(master, slave, sizeof slave)) {
       werr = 31;
       snprintf(why, why_len, "could not create a pseudo-terminal");
       goto fail;
     }
-    master = high_fd(master);
+    if ((master = high_fd(master)) < 0) goto no_fds;
     struct winsize ws = {(unsigned short)(req->console_height ? req->console_height : 25),
                          (unsigned short)(req->console_width ? req->console_width : 80), 0, 0};
     ioctl(master, TIOCSWINSZ, &ws);
@@ -377,6 +383,16 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
     if (out_p[0] >= 0) fcntl(out_p[0], F_SETPIPE_SZ, 256 << 10);
     if (err_p[0] >= 0) fcntl(err_p[0], F_SETPIPE_SZ, 256 << 10);
 #endif
+  }
+  /* Every descriptor handed out or kept is made before the child starts, so running out of descriptors fails the
+     call with nothing half done: no -1 handed out as a handle, no started child to kill. */
+  if (master >= 0) {
+    if ((req->want_stdin && (con_in = dup_high(master)) < 0) || (req->want_stdout && (con_out = dup_high(master)) < 0))
+      goto no_fds;
+  } else {
+    if (in_p[1] >= 0 && (in_p[1] = high_fd(in_p[1])) < 0) goto no_fds;
+    if (out_p[0] >= 0 && ((out_p[0] = high_fd(out_p[0])) < 0 || (out_keep = dup_high(out_p[0])) < 0)) goto no_fds;
+    if (err_p[0] >= 0 && ((err_p[0] = high_fd(err_p[0])) < 0 || (err_keep = dup_high(err_p[0])) < 0)) goto no_fds;
   }
   stdin_relay *relay = NULL;
   int relay_fd = -1;
@@ -443,26 +459,21 @@ uint32_t sim_os_spawn(const sim_spawn_req *req, sim_os_proc **out, uint32_t *pid
   snprintf(p->argv0, sizeof p->argv0, "%.200s", base_name(argv[0] ? argv[0] : path));
   stdio->in = stdio->out = stdio->err = 0;
   if (master >= 0) {
-    if (req->want_stdin) stdio->in = (uintptr_t)dup_high(master);
-    if (req->want_stdout) stdio->out = (uintptr_t)dup_high(master);
+    if (con_in >= 0) stdio->in = (uintptr_t)con_in, con_in = -1;
+    if (con_out >= 0) stdio->out = (uintptr_t)con_out, con_out = -1;
   } else {
     p->relay = relay;
     if (relay) stdio->in = (uintptr_t)relay_fd;
-    else if (in_p[1] >= 0) stdio->in = (uintptr_t)high_fd(in_p[1]), in_p[1] = -1;
-    if (out_p[0] >= 0) {
-      int fd = high_fd(out_p[0]);
-      stdio->out = (uintptr_t)fd;
-      p->out_keep = dup_high(fd);
-    }
-    if (err_p[0] >= 0) {
-      int fd = high_fd(err_p[0]);
-      stdio->err = (uintptr_t)fd;
-      p->err_keep = dup_high(fd);
-    }
+    else if (in_p[1] >= 0) stdio->in = (uintptr_t)in_p[1], in_p[1] = -1;
+    if (out_p[0] >= 0) stdio->out = (uintptr_t)out_p[0], out_p[0] = -1, p->out_keep = out_keep, out_keep = -1;
+    if (err_p[0] >= 0) stdio->err = (uintptr_t)err_p[0], err_p[0] = -1, p->err_keep = err_keep, err_keep = -1;
   }
   *out = p;
   *pid_out = (uint32_t)pid;
   return 0;
+no_fds:
+  werr = 4; /* ERROR_TOO_MANY_OPEN_FILES */
+  snprintf(why, why_len, "too many open files");
 fail:
   close_if(&st_p[0]);
   close_if(&st_p[1]);
@@ -473,6 +484,10 @@ fail:
   close_if(&err_p[0]);
   close_if(&err_p[1]);
   close_if(&master);
+  close_if(&con_in);
+  close_if(&con_out);
+  close_if(&out_keep);
+  close_if(&err_keep);
   if (!werr) werr = 31;
   return werr;
 }
@@ -690,19 +705,27 @@ void sim_os_close_stdio(sim_os_proc *p, int which) {
   }
 }
 
-void sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
+uint32_t sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
   st->in = st->out = st->err = 0;
+  int in = -1, out = -1, err = -1;
   if (p->master >= 0) {
-    if (p->want_in) st->in = (uintptr_t)dup_high(p->master);
-    if (p->want_out) st->out = (uintptr_t)dup_high(p->master);
-    return;
+    if ((p->want_in && (in = dup_high(p->master)) < 0) || (p->want_out && (out = dup_high(p->master)) < 0)) goto fail;
+  } else {
+    if ((p->out_keep >= 0 && (out = dup_high(p->out_keep)) < 0) || (p->err_keep >= 0 && (err = dup_high(p->err_keep)) < 0))
+      goto fail;
+    /* Last: a stdin source, once added, is a side effect on the relay; -1 (stdin closed) is no handle, not a failure. */
+    if (p->relay && (in = relay_add_source(p->relay)) == -2) goto fail;
   }
-  if (p->relay) {
-    int fd = relay_add_source(p->relay);
-    if (fd >= 0) st->in = (uintptr_t)fd;
-  }
-  if (p->out_keep >= 0) st->out = (uintptr_t)dup_high(p->out_keep);
-  if (p->err_keep >= 0) st->err = (uintptr_t)dup_high(p->err_keep);
+  st->in = in >= 0 ? (uintptr_t)in : 0;
+  st->out = out >= 0 ? (uintptr_t)out : 0;
+  st->err = err >= 0 ? (uintptr_t)err : 0;
+  return 0;
+fail:
+  /* Descriptors ran out: a -1 cast into a handle field would be a bogus handle, a 0 would read as "no pipe". */
+  close_if(&in);
+  close_if(&out);
+  close_if(&err);
+  return 4; /* ERROR_TOO_MANY_OPEN_FILES */
 }
 
 void sim_os_usage(sim_os_proc *p, sim_proc_usage *u) {

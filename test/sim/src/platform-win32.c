@@ -385,13 +385,26 @@ void sim_os_close_stdio(sim_os_proc *p, int which) {
   if (which == 2) close_h(&p->err_keep);
 }
 
-void sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
+uint32_t sim_os_dup_stdio(sim_os_proc *p, sim_stdio *st) {
   HANDLE h;
   st->in = st->out = st->err = 0;
-  if (p->out_keep && DuplicateHandle(GetCurrentProcess(), p->out_keep, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS))
+  if (p->out_keep) {
+    if (!DuplicateHandle(GetCurrentProcess(), p->out_keep, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS))
+      goto fail;
     st->out = (uintptr_t)h;
-  if (p->err_keep && DuplicateHandle(GetCurrentProcess(), p->err_keep, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS))
+  }
+  if (p->err_keep) {
+    if (!DuplicateHandle(GetCurrentProcess(), p->err_keep, GetCurrentProcess(), &h, 0, FALSE, DUPLICATE_SAME_ACCESS))
+      goto fail;
     st->err = (uintptr_t)h;
+  }
+  return 0;
+fail:;
+  /* A handle missing from a successful answer would read as "no pipe": fail the call and hand out nothing. */
+  DWORD e = GetLastError();
+  sim_os_close_handles(st);
+  st->in = st->out = st->err = 0;
+  return e ? e : 4; /* ERROR_TOO_MANY_OPEN_FILES */
 }
 
 void sim_os_usage(sim_os_proc *p, sim_proc_usage *u) {

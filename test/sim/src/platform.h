@@ -109,8 +109,11 @@ void sim_os_suspend(sim_os_proc *p, int suspend);
 void sim_os_resize(sim_os_proc *p, unsigned height, unsigned width);
 /* Handles the CloseHandle request (which: 0 stdin, 1 stdout, 2 stderr). */
 void sim_os_close_stdio(sim_os_proc *p, int which);
-/* Fresh caller-owned duplicates of the stdio handles the simulator still holds (0 where none). */
-void sim_os_dup_stdio(sim_os_proc *p, sim_stdio *stdio);
+/*
+ * Fresh caller-owned duplicates of the stdio handles the simulator still holds (0 where none). Returns 0, or a Win32
+ * error code (e.g. 4 = too many open files) with every field 0 and nothing left open.
+ */
+uint32_t sim_os_dup_stdio(sim_os_proc *p, sim_stdio *stdio);
 void sim_os_usage(sim_os_proc *p, sim_proc_usage *u);
 /* Basename of the executable, for ProcessList. */
 const char *sim_os_image_name(sim_os_proc *p);

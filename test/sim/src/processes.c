@@ -234,11 +234,7 @@ out:
 SIM_EXPORT HRESULT_ HcsCloseProcess(void *h) {
   HRESULT_ hr = S_OK_;
   LOCK();
-  fault f;
-  if (fault_take("HcsCloseProcess", &f)) {
-    if (f.mode == FM_HANG) fault_hang(&f);
-    if (f.mode == FM_FAIL) { hr = f.hr; goto out; }
-  }
+  if (close_prologue("HcsCloseProcess", &hr)) goto out;
   sim_handle *hs;
   sim_process *p = handle_free(h, H_PROCESS, &hs);
   if (!p) { hr = HR_INVALID_HANDLE; goto out; }
@@ -320,7 +316,8 @@ SIM_EXPORT HRESULT_ HcsGetProcessInfo(void *h, process_information *info, wchar1
   if (!p) goto out;
   if (!info) { hr = fail_with(result, E_POINTER_, "processInformation is NULL"); goto out; }
   sim_stdio st = {0, 0, 0};
-  sim_os_dup_stdio(p->os, &st);
+  uint32_t werr = sim_os_dup_stdio(p->os, &st);
+  if (werr) { hr = fail_with(result, HR_FROM_WIN32(werr), "the stdio handles could not be duplicated"); goto out; }
   info->ProcessId = p->pid;
   info->StdInput = (void *)st.in;
   info->StdOutput = (void *)st.out;

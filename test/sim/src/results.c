@@ -17,6 +17,7 @@ const char *hr_message(HRESULT_ hr) {
     case 0x80070032u: return "The request is not supported.";
     case 0x800706BAu: return "The RPC server is unavailable.";
     case 0x80070002u: return "The system cannot find the file specified.";
+    case 0x80070004u: return "The system cannot open the file.";
     case 0x80070005u: return "Access is denied.";
     case 0xC0370103u: return "The operation is pending.";
     case 0xC0370105u: return "A virtual machine or container is not in a valid state for the requested operation.";

@@ -296,10 +296,14 @@ void format_time(sb *b, int64_t wall_100ns);
 /* Takes (and counts down) the first fault for export; returns 1 and fills *f when there is one. */
 int fault_take(const char *export_name, fault *f);
 void faults_clear(void);
-/* Blocks for a hang fault (G.lock held on entry and exit); delay 0 = until Reset/Release. */
-void fault_hang(const fault *f);
+/* Blocks for a hang fault (G.lock held on entry and exit); delay 0 = until Reset/Release. Returns 1 when a Reset
+ * ended it (the call must then fail without doing anything). */
+int fault_hang(const fault *f);
 /* Common prologue: output zeroing, disconnect check, fault lookup (with hang), fail mode. Returns 1 to stop. */
 int prologue(const char *export_name, wchar16 **result, fault *f, HRESULT_ *hr);
+/* Prologue of HcsClose* and HcsUnregister*: no disconnect check (they release local state), fail and hang faults
+ * only. Returns 1 to stop with *hr. */
+int close_prologue(const char *export_name, HRESULT_ *hr);
 
 /* Parses a JSON document from a UTF-16 input; "" or NULL gives an empty object when allow_empty. */
 jv *parse_input(const wchar16 *w, int allow_empty, char *err, size_t errlen);

@@ -270,18 +270,6 @@ SIM_EXPORT HRESULT_ HcsSaveComputeSystem(void *h, const wchar16 *options, wchar1
   return system_op(h, options, result, "HcsSaveComputeSystem", OP_SAVE);
 }
 
-/* Close and unregister work while disconnected (they only release local state), but honour fail/hang faults. */
-static int close_prologue(const char *name, HRESULT_ *hr) {
-  fault f;
-  if (!fault_take(name, &f)) return 0;
-  if (f.mode == FM_HANG) fault_hang(&f);
-  if (f.mode == FM_FAIL) {
-    *hr = f.hr;
-    return 1;
-  }
-  return 0;
-}
-
 SIM_EXPORT HRESULT_ HcsCloseComputeSystem(void *h) {
   HRESULT_ hr = S_OK_;
   LOCK();
@@ -340,8 +328,12 @@ SIM_EXPORT HRESULT_ HcsModifyComputeSystem(void *h, const wchar16 *configuration
   const char *rt = json_get(req, "ResourceType")->str;
   const jv *rq = json_get(req, "RequestType");
   int remove = rq && rq->t == JV_STR && sim_strieq(rq->str, "Remove");
+  int update = rq && rq->t == JV_STR && sim_strieq(rq->str, "Update");
   if (sim_strieq(rt, "MappedVirtualDisk")) {
     const jv *st = json_get(req, "Settings");
+    /* Legacy HCS attaches and detaches disks (reference 6.12: Add, Remove); an Update taken as Add would attach a
+       second disk at a new LUN. Unsupported request: 0xC037010D, as every other modify request HCS cannot read. */
+    if (update) { hr = fail_with(result, HR_INVALID_JSON, "a MappedVirtualDisk can only be added or removed"); goto out; }
     if (!remove) {
       add_disk(s, st);
     } else {

@@ -14,11 +14,14 @@ static const struct {
     {"enumerate", test_enumerate_and_open},
     {"validation", test_validation},
     {"properties", test_properties_and_modify},
+    {"modify-update", test_modify_disk_update},
     {"pause", test_pause_resume_save},
     {"service", test_service_and_hns},
     {"last-close", test_terminate_on_last_close},
     {"pipes", test_process_pipes},
     {"process-control", test_process_control},
+    {"command-line-wins", test_command_line_wins},
+    {"fd-exhaustion", test_fd_exhaustion},
     {"console", test_console},
     {"stop", test_stop_with_processes},
     {"faults-sync", test_faults_sync},
@@ -35,6 +38,8 @@ static const struct {
     {"reset", test_reset_collects},
     {"unregister-sibling", test_unregister_sibling},
     {"hang-release", test_hang_release},
+    {"hang-reset", test_hang_reset},
+    {"quiesce-schedule", test_quiesce_schedule},
     {"stress", test_stress},
 };
 

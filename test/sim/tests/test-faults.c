@@ -535,3 +535,134 @@ void test_hang_release(void) {
   pthread_join(t, NULL);
   CHECK(hr == 0 && now_ms() - t0 < 1000, "Release ends the hang and the call runs normally");
 }
+
+/*
+ * Calls hung by a fault and ended by a Reset belong to the service that went away: each fails with
+ * 0x800706BA, does nothing in the new epoch and hands nothing out (a hung create used to create its system after
+ * the Reset; a hung close or unregister used to find its handle gone and count as an invalid handle).
+ */
+typedef struct hung_export_call {
+  int which;
+  int32_t hr;
+  void *handle;
+  HCS_WCHAR *result;
+  HCS_PROCESS_INFORMATION_ info;
+} hung_export_call;
+
+static const HCS_WCHAR *hung_id, *hung_config;
+static HCS_SYSTEM_H hung_system;
+static HCS_PROCESS_H hung_process;
+static HCS_CALLBACK_H hung_registration;
+static uint32_t hung_pid;
+
+static void *hung_export(void *arg) {
+  hung_export_call *c = arg;
+  switch (c->which) {
+    case 0: c->hr = HcsCreateComputeSystem(hung_id, hung_config, NULL, &c->handle, &c->result); break;
+    case 1: c->hr = HcsCloseComputeSystem(hung_system); break;
+    case 2: c->hr = HcsUnregisterComputeSystemCallback(hung_registration); break;
+    case 3: c->hr = HcsCloseProcess(hung_process); break;
+    case 4: c->hr = HcsOpenProcess(hung_system, hung_pid, &c->handle, &c->result); break;
+    default: c->hr = HcsGetProcessInfo(hung_process, &c->info, &c->result); break;
+  }
+  return NULL;
+}
+
+void test_hang_reset(void) {
+  static const char *const exports[] = {"HcsCreateComputeSystem", "HcsCloseComputeSystem",
+                                        "HcsUnregisterComputeSystemCallback", "HcsCloseProcess", "HcsOpenProcess",
+                                        "HcsGetProcessInfo"};
+  enum { N = sizeof exports / sizeof exports[0] };
+  uintptr_t ctx;
+  HCS_WCHAR *result = NULL;
+  HCS_PROCESS_INFORMATION_ info;
+  hung_system = started_system("hang-reset-1", NULL, &ctx, &hung_registration);
+  CHECK_HR(HcsCreateProcess(hung_system, W("{\"CommandArgs\":[\"sleep\",\"30\"],\"CreateStdOutPipe\":true}"), &info,
+                            &hung_process, &result),
+           0);
+  close_fd(info.StdOutput);
+  hung_pid = info.ProcessId;
+  hung_id = W("hang-reset-2");
+  hung_config = W("{}");
+  hung_export_call calls[N];
+  pthread_t t[N];
+  for (int i = 0; i < N; i++) {
+    char req[160];
+    snprintf(req, sizeof req, "{\"Op\":\"Fault\",\"Export\":\"%s\",\"Mode\":\"hang\"}", exports[i]);
+    ctl0(req);
+    memset(&calls[i], 0, sizeof calls[i]);
+    memset(&calls[i].info, 0x55, sizeof calls[i].info);
+    calls[i].which = i;
+    calls[i].hr = -1;
+    pthread_create(&t[i], NULL, hung_export, &calls[i]);
+  }
+  for (int i = 0; i < 200 && stat_of("Faults") != 0; i++) sleep_ms(5);
+  CHECK(stat_of("Faults") == 0, "every call took its hang fault");
+  ctl0("{\"Op\":\"Reset\"}");
+  for (int i = 0; i < N; i++) pthread_join(t[i], NULL);
+  char want[64];
+  snprintf(want, sizeof want, "\"Error\":%d", RPC_UNAVAILABLE);
+  for (int i = 0; i < N; i++) {
+    CHECK(calls[i].hr == RPC_UNAVAILABLE, "%s released by Reset -> 0x%08x, want 0x800706ba", exports[i],
+          (unsigned)calls[i].hr);
+    CHECK(calls[i].handle == NULL, "%s hands out no handle", exports[i]);
+    if (i == 0 || i >= 4) CHECK(take_has(calls[i].result, want), "%s: a result document", exports[i]);
+  }
+  HCS_PROCESS_INFORMATION_ zero;
+  memset(&zero, 0, sizeof zero);
+  CHECK(!memcmp(&calls[5].info, &zero, sizeof zero), "HcsGetProcessInfo hands out no descriptor");
+  static const char *const fields[] = {"SystemHandles", "ProcessHandles", "Callbacks", "LiveProcesses",
+                                       "ComputeSystems", "PendingNotifications", "QueuedForRegistration",
+                                       "Scheduled", "Faults", "ShutdownTimers", "InvalidHandles"};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    long v = stat_of(fields[i]);
+    CHECK(v == 0, "%s is %ld after the hung calls returned", fields[i], v);
+  }
+}
+
+/*
+ * A schedule made while Quiesce joins the dispatcher threads (G.lock released) saw them as started and started
+ * none; the threads then left without running it, and it waited for some later schedule.
+ */
+static int gate_open, gate_entered;
+static void gate_cb(uint32_t type, void *context, int32_t status, const HCS_WCHAR *data) {
+  record_cb(type, context, status, data);
+  if (type != 11) return;
+  __atomic_store_n(&gate_entered, 1, __ATOMIC_SEQ_CST);
+  while (!__atomic_load_n(&gate_open, __ATOMIC_SEQ_CST)) sleep_ms(1);
+}
+
+static void *quiesce(void *arg) {
+  (void)arg;
+  ctl0("{\"Op\":\"Quiesce\"}");
+  return NULL;
+}
+
+void test_quiesce_schedule(void) {
+  HCS_SYSTEM_H h = NULL, h2 = NULL;
+  HCS_CALLBACK_H cb = NULL;
+  HCS_WCHAR *result = NULL;
+  uintptr_t ctx = next_ctx();
+  CHECK_HR(HcsCreateComputeSystem(W("quiesce-1"), W("{}"), NULL, &h, &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsRegisterComputeSystemCallback(h, gate_cb, (void *)ctx, &cb), 0);
+  CHECK(wait_event(ctx, 2, 1, 5000) != NULL, "created");
+  ctl0("{\"Op\":\"Notify\",\"Id\":\"quiesce-1\",\"Type\":11}");
+  for (int i = 0; i < 1000 && !__atomic_load_n(&gate_entered, __ATOMIC_SEQ_CST); i++) sleep_ms(1);
+  CHECK(__atomic_load_n(&gate_entered, __ATOMIC_SEQ_CST), "a dispatcher thread is inside the callback");
+  pthread_t t;
+  pthread_create(&t, NULL, quiesce, NULL);
+  sleep_ms(200); /* Quiesce has reset and now waits to join the thread held by the callback */
+  CHECK_HR(HcsCreateComputeSystem(W("quiesce-2"), W("{}"), NULL, &h2, &result), PENDING);
+  free(take(result));
+  __atomic_store_n(&gate_open, 1, __ATOMIC_SEQ_CST);
+  pthread_join(t, NULL);
+  /* Nothing registered on quiesce-2: its CreateCompleted moves to its handle's queue once it has run. */
+  for (int i = 0; i < 200 && stat_of("QueuedForRegistration") != 1; i++) sleep_ms(5);
+  CHECK(stat_of("QueuedForRegistration") == 1 && stat_of("Scheduled") == 0,
+        "CreateCompleted scheduled during Quiesce ran (Scheduled %ld, QueuedForRegistration %ld)", stat_of("Scheduled"),
+        stat_of("QueuedForRegistration"));
+  CHECK_HR(HcsTerminateComputeSystem(h2, W(""), &result), PENDING);
+  free(take(result));
+  CHECK_HR(HcsCloseComputeSystem(h2), 0);
+}

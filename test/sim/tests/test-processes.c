@@ -311,3 +311,23 @@ void test_stop_with_processes(void) {
   CHECK_HR(HcsCloseComputeSystem(h), 0);
   ctl0("{\"Op\":\"Config\",\"ShutdownGraceMs\":2000}");
 }
+
+/* Given both, CommandLine is what runs, as on the Windows lane and in legacy HCS (CommandArgs is LCOW-only). */
+void test_command_line_wins(void) {
+  uintptr_t ctx, pctx;
+  HCS_CALLBACK_H cb, pcb;
+  HCS_SYSTEM_H h = started_system("cmdline-1", NULL, &ctx, &cb);
+  HCS_PROCESS_INFORMATION_ info;
+  char buf[256];
+  HCS_PROCESS_H p = spawn(h, "{\"CommandLine\":\"echo from-command-line; exit 7\",\"CommandArgs\":[\"sh\",\"-c\","
+                             "\"echo from-command-args; exit 3\"],\"CreateStdOutPipe\":true}",
+                          &info, &pctx, &pcb);
+  read_all((intptr_t)info.StdOutput, buf, sizeof buf);
+  CHECK(!strcmp(buf, "from-command-line\n"), "stdout: %s", buf);
+  close_fd(info.StdOutput);
+  const event *e = exited(pctx);
+  CHECK(e && e->data && strstr(e->data, "\"ExitCode\":7"), "exit code of the CommandLine: %s", e && e->data ? e->data : "none");
+  CHECK_HR(HcsUnregisterProcessCallback(pcb), 0);
+  CHECK_HR(HcsCloseProcess(p), 0);
+  dispose_system(h, cb, ctx);
+}

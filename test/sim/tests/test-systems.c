@@ -294,3 +294,39 @@ void test_terminate_on_last_close(void) {
   CHECK(stat_of("ComputeSystems") == 0, "and forgot it");
   CHECK_HR(HcsUnregisterComputeSystemCallback(cb), 0);
 }
+
+/* A MappedVirtualDisk modify other than Add or Remove is refused: it used to be taken as Add (a second disk). */
+void test_modify_disk_update(void) {
+  uintptr_t ctx;
+  HCS_CALLBACK_H cb;
+  HCS_SYSTEM_H h = started_system(
+      "modify-update-1", "{\"MappedVirtualDisks\":[{\"HostPath\":\"C:\\\\d0.vhdx\",\"ContainerPath\":\"/mnt/d0\"}]}", &ctx,
+      &cb);
+  HCS_WCHAR *props = NULL, *result = NULL;
+  CHECK_HR(HcsModifyComputeSystem(h, W("{\"ResourceType\":\"MappedVirtualDisk\",\"RequestType\":\"Update\",\"Settings\":"
+                                       "{\"HostPath\":\"C:\\\\d0.vhdx\",\"ContainerPath\":\"/mnt/d0\",\"ReadOnly\":true}}"),
+                                  &result),
+           INVALID_JSON);
+  CHECK(take_has(result, "\"Error\":-1070137075"), "a result document");
+  CHECK_HR(HcsGetComputeSystemProperties(h, W("{\"PropertyTypes\":[\"MappedVirtualDisk\"]}"), &props, &result), 0);
+  char *s = take(props);
+  CHECK(s && strstr(s, "\"/mnt/d0\",\"Lun\":0") && !strstr(s, "\"Lun\":1") && !strstr(s, "\"ReadOnly\":true"),
+        "the disks are unchanged: %s", STR(s));
+  free(s);
+  /* Add (also with RequestType omitted) and Remove still work; other resources still accept Update. */
+  CHECK_HR(HcsModifyComputeSystem(h, W("{\"ResourceType\":\"MappedVirtualDisk\",\"Settings\":{\"ContainerPath\":\"/mnt/d1\"}}"),
+                                  &result),
+           0);
+  CHECK_HR(HcsModifyComputeSystem(h, W("{\"ResourceType\":\"MappedVirtualDisk\",\"RequestType\":\"Remove\",\"Settings\":"
+                                       "{\"ContainerPath\":\"/mnt/d0\"}}"),
+                                  &result),
+           0);
+  CHECK_HR(HcsModifyComputeSystem(h, W("{\"ResourceType\":\"Network\",\"RequestType\":\"Update\",\"Settings\":\"ep-1\"}"),
+                                  &result),
+           0);
+  CHECK_HR(HcsGetComputeSystemProperties(h, W("{\"PropertyTypes\":[\"MappedVirtualDisk\"]}"), &props, &result), 0);
+  s = take(props);
+  CHECK(s && strstr(s, "\"/mnt/d1\",\"Lun\":1") && !strstr(s, "/mnt/d0"), "add and remove applied: %s", STR(s));
+  free(s);
+  dispose_system(h, cb, ctx);
+}

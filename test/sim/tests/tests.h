@@ -27,6 +27,11 @@ void test_concurrency(void);
 void test_reset_collects(void);
 void test_unregister_sibling(void);
 void test_hang_release(void);
+void test_hang_reset(void);
+void test_quiesce_schedule(void);
+void test_modify_disk_update(void);
+void test_command_line_wins(void);
+void test_fd_exhaustion(void);
 void test_stress(void);
 
 #endif
