@@ -7,7 +7,7 @@ import {
   MappedPipeSchema,
   MappedVirtualDiskSchema,
 } from './container-parts';
-import { goString, nilable, nonEmptyString, safeCount, uint32, VOLUME_PATH_PATTERN, weight10000 } from './primitives';
+import { goString, list, nilable, nonEmptyString, safeCount, uint32, VOLUME_PATH_PATTERN, weight10000 } from './primitives';
 
 /**
  * The `configuration` document of `HcsCreateComputeSystem` for a container (hcsshim `schema1.ContainerConfig`,
@@ -28,7 +28,7 @@ export const ContainerConfigSchema = z
       .describe('Scratch volume, \\\\?\\Volume{GUID} with or without a trailing backslash.'),
     IgnoreFlushesDuringBoot: z.boolean().optional(),
     LayerFolderPath: goString().optional().describe('The container scratch folder.'),
-    Layers: nilable(z.array(LayerSchema)).describe('Image layers, topmost first.'),
+    Layers: nilable(list(LayerSchema)).describe('Image layers, topmost first.'),
     Credentials: goString().optional().describe('Credential spec (secret: never echoed in errors).'),
     ProcessorCount: uint32().optional(),
     ProcessorWeight: weight10000().optional(),
@@ -38,19 +38,19 @@ export const ContainerConfigSchema = z
     StorageSandboxSize: safeCount().optional(),
     MemoryMaximumInMB: safeCount().optional(),
     HostName: goString().optional(),
-    MappedDirectories: nilable(z.array(MappedDirSchema)),
-    MappedPipes: nilable(z.array(MappedPipeSchema)),
+    MappedDirectories: nilable(list(MappedDirSchema)),
+    MappedPipes: nilable(list(MappedPipeSchema)),
     HvPartition: z.boolean().optional().describe('true for a Hyper-V isolated container.'),
     NetworkSharedContainerName: goString().optional(),
-    EndpointList: nilable(z.array(goString())).describe('HNS endpoint IDs.'),
+    EndpointList: nilable(list(goString())).describe('HNS endpoint IDs.'),
     HvRuntime: nilable(HvRuntimeSchema),
     Servicing: z.boolean().optional(),
     AllowUnqualifiedDNSQuery: z.boolean().optional(),
     DNSSearchList: goString().optional().describe('Comma-separated DNS suffixes.'),
     ContainerType: z.enum(['', 'Linux']).optional(),
     TerminateOnLastHandleClosed: z.boolean().optional(),
-    MappedVirtualDisks: nilable(z.array(MappedVirtualDiskSchema)),
-    AssignedDevices: nilable(z.array(AssignedDeviceSchema)),
+    MappedVirtualDisks: nilable(list(MappedVirtualDiskSchema)),
+    AssignedDevices: nilable(list(AssignedDeviceSchema)),
   })
   .describe('ContainerConfig: the configuration of HcsCreateComputeSystem (hcsshim schema1).');
 

@@ -62,13 +62,14 @@ export function parseDocument(kind: DocumentKind, value: unknown): ParsedDocumen
     // The fast path parses without the custom error map (passing per-parse options costs more than half the
     // throughput); only a failing document is parsed again to build the messages.
     const fast = entry.schema.safeParse(value);
-    let issues: ValidationIssue[] = [];
+    const extra = EXTRA_CHECKS[kind]?.(value) ?? [];
+    let issues = extra;
     if (!fast.success) {
       const result = entry.schema.safeParse(value, { error: errorMap });
-      issues = result.success ? [{ path: '(root)', message: 'the document changed while it was being validated' }] : toValidationIssues(result.error.issues);
+      issues = result.success
+        ? [{ path: '(root)', message: 'the document changed while it was being validated' }, ...extra]
+        : toValidationIssues(result.error.issues, extra);
     }
-    const extra = EXTRA_CHECKS[kind];
-    if (extra) issues = issues.concat(extra(value));
     return issues.length === 0 ? { ok: true, data: fast.data } : { ok: false, issues };
   } catch (err) {
     const what = err instanceof RangeError ? 'is nested too deeply' : 'could not be read (accessing it threw an error)';

@@ -23,7 +23,14 @@ import {
 function encodeWith<T>(kind: DocumentKind, value: unknown, write: (v: T) => string): string {
   const parsed = parseDocument(kind, value);
   if (!parsed.ok) throw new HcsValidationError(documentSchemas[kind].name, parsed.issues);
-  return write(parsed.data as T);
+  try {
+    return write(parsed.data as T);
+  } catch (err) {
+    // Valid, but longer than the longest string V8 can make (about 512 MiB): ten thousand 100 KB arguments, say.
+    if (!(err instanceof RangeError)) throw err;
+    const name = documentSchemas[kind].name;
+    throw new HcsValidationError(name, [{ path: '(root)', message: 'is too large to encode: its JSON would be longer than the longest string Node can hold' }]);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { ValidationIssue } from './validation-error';
+import { MAX_LISTED_ISSUES } from './limits';
+import { moreProblemsIssue, type ValidationIssue } from './validation-error';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -136,7 +137,10 @@ export const errorMap: z.core.$ZodErrorMap = (issue) => {
     case 'unrecognized_keys': {
       const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
       const known = shape ? Object.keys(shape) : [];
+      // Only the keys that can be listed get a message: 50000 unknown keys would otherwise cost 50000 suggestion
+      // searches and as many copies of the known-key list (seconds, and a message of tens of megabytes).
       return issue.keys
+        .slice(0, MAX_LISTED_ISSUES)
         .map((key) => {
           const guess = closestKey(key, known);
           return guess !== undefined ? `unknown key; did you mean "${guess}"?` : `unknown key (expected one of ${quoteList(known)})`;
@@ -162,25 +166,47 @@ export const errorMap: z.core.$ZodErrorMap = (issue) => {
 /**
  * Converts zod's issues (produced with {@link errorMap}) into `{path, message}` pairs, one per unknown key, without
  * repeats (`z.int().max(Number.MAX_SAFE_INTEGER)` reports the same bound twice: once for the safe-integer format,
- * once for the explicit maximum).
+ * once for the explicit maximum). At most {@link MAX_LISTED_ISSUES} are listed, the first in document order; when
+ * there are more, a last issue at `(root)` says how many (`and 16364 more problems`). `extra`, problems found by
+ * checks of other than zod's, come after zod's and within the same limit.
  */
-export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+export function toValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  extra: readonly ValidationIssue[] = [],
+): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const seen = new Set<string>();
+  let more = 0;
   // Repeats are found by the raw path: two keys may format alike (cut at "=", see formatPath) and still be two problems.
+  // Problems past the listed ones are still told from repeats, so that the count of the rest is exact.
   const add = (path: readonly PropertyKey[], message: string): void => {
     const key = `${JSON.stringify(path.map(String))}\n${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ path: formatPath(path), message });
+    if (out.length < MAX_LISTED_ISSUES) out.push({ path: formatPath(path), message });
+    else more++;
+  };
+  const addFormatted = (issue: ValidationIssue): void => {
+    if (out.length < MAX_LISTED_ISSUES) out.push(issue);
+    else more++;
   };
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
+      // errorMap gave messages to the first keys only. The keys are distinct and no other issue has their paths, so
+      // those that cannot be listed are only counted.
       const messages = issue.message.split(SEPARATOR);
-      issue.keys.forEach((key, i) => add([...issue.path, key], messages[i] ?? 'unknown key'));
+      for (let i = 0; i < issue.keys.length; i++) {
+        if (out.length >= MAX_LISTED_ISSUES) {
+          more += issue.keys.length - i;
+          break;
+        }
+        add([...issue.path, issue.keys[i]!], messages[i] ?? 'unknown key');
+      }
     } else {
       add(issue.path, issue.message);
     }
   }
+  extra.forEach(addFormatted);
+  if (more > 0) out.push(moreProblemsIssue(more));
   return out;
 }

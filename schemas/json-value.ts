@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ARRAY_ITEMS, MAX_JSON_VALUES, MAX_LISTED_ISSUES } from './limits';
 import { NO_NUL_PATTERN, NUL_MESSAGE } from './primitives';
 
 /** A JSON value as JavaScript holds it. */
@@ -22,6 +23,22 @@ export const MAX_JSON_DEPTH = 256;
 export const UNSAFE_NUMBER_MESSAGE =
   'must be no larger than 2^53-1 (9007199254740991) in magnitude: a JavaScript number cannot hold a larger integer ' +
   'exactly, so the number sent would not be the one written';
+
+/** Why an array longer than {@link MAX_ARRAY_ITEMS} is refused (the words zod's own maximum gets, see issues.ts). */
+const TOO_MANY_ITEMS_MESSAGE = `must have at most ${MAX_ARRAY_ITEMS} items`;
+
+/**
+ * Why a hole in a sparse array (`[1, , 3]`, or an array whose `length` was set) is refused: JSON has none, and
+ * `JSON.stringify` would quietly send `null` in its place.
+ */
+const HOLE_MESSAGE = 'is missing: the array has a hole here (JSON arrays have none)';
+
+/** Why a free-form value with more than {@link MAX_JSON_VALUES} values written out is refused. */
+const TOO_MANY_VALUES_MESSAGE =
+  `holds more than ${MAX_JSON_VALUES} values as written out (a value referenced from several places counts each ` +
+  'time it appears)';
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 interface Problem {
   path: (string | number)[];
@@ -51,19 +68,31 @@ function describe(value: unknown): string {
 /**
  * Walks an arbitrary value and lists everything that keeps it from being JSON that HCS can take: non-finite
  * numbers, numbers beyond ±(2^53-1), bigint, functions, symbols, class instances, cycles, NUL characters in strings
- * or keys, nesting deeper than {@link MAX_JSON_DEPTH}. Object properties whose value is `undefined` are skipped, as
- * `JSON.stringify` skips them. Reported paths are relative to `value`. Messages name types, never the values
- * themselves.
+ * or keys, nesting deeper than {@link MAX_JSON_DEPTH}, arrays longer than {@link MAX_ARRAY_ITEMS} (refused by their
+ * length, without reading an item), holes in arrays (the first hole of each array) and more than
+ * {@link MAX_JSON_VALUES} values as written out (reported where the walk stops). Object properties whose
+ * value is `undefined` are skipped, as `JSON.stringify` skips them. Reported paths are relative to `value`. Messages
+ * name types, never the values themselves. Stops after `limit` problems.
  */
-export function findJsonProblems(value: unknown, limit = 20): Problem[] {
+export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): Problem[] {
   const problems: Problem[] = [];
   const ancestors = new Set<object>();
   const path: (string | number)[] = [];
+  let visited = 0;
+  let overBudget = false;
   const report = (message: string): void => {
     if (problems.length < limit) problems.push({ path: path.slice(), message });
   };
   const walk = (v: unknown, depth: number): void => {
-    if (problems.length >= limit) return;
+    if (problems.length >= limit || overBudget) return;
+    // Counted as written out, shared references each time: the walk itself would otherwise never end on a graph
+    // of shared arrays that stands for 2^40 values.
+    if (++visited > MAX_JSON_VALUES) {
+      overBudget = true;
+      // At the field itself: the path where the count ran out says nothing about where the values are.
+      if (problems.length < limit) problems.push({ path: [], message: TOO_MANY_VALUES_MESSAGE });
+      return;
+    }
     switch (typeof v) {
       case 'string':
         if (v.includes('\0')) report(NUL_MESSAGE);
@@ -91,16 +120,26 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
     }
     ancestors.add(v);
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        if (v[i] === undefined) report('must be a JSON value (got undefined)');
-        else walk(v[i], depth + 1);
-        path.pop();
+      // The length is checked before any item is read: it may be 2^32-1 on an array that holds nothing.
+      const length = v.length;
+      if (length > MAX_ARRAY_ITEMS) report(TOO_MANY_ITEMS_MESSAGE);
+      else {
+        for (let i = 0; i < length && problems.length < limit && !overBudget; i++) {
+          path.push(i);
+          // The first hole is reported, and ends the walk of this array: what follows may be holes only.
+          const hole = !hasOwn.call(v, i);
+          if (hole) report(HOLE_MESSAGE);
+          else if (v[i] === undefined) report('must be a JSON value (got undefined)');
+          else walk(v[i], depth + 1);
+          path.pop();
+          if (hole) break;
+        }
       }
     } else if (!isPlainObject(v)) {
       report(`must be a plain JSON object (got ${describe(v)})`);
     } else {
       for (const key of Object.keys(v)) {
+        if (problems.length >= limit || overBudget) break;
         const item = (v as Record<string, unknown>)[key];
         if (item === undefined) continue;
         path.push(key);
@@ -116,10 +155,24 @@ export function findJsonProblems(value: unknown, limit = 20): Problem[] {
 }
 
 /**
+ * What {@link snapshot} puts in place of an array longer than {@link MAX_ARRAY_ITEMS}: an array as long as the first
+ * length refused, holding nothing (so costing nothing), frozen. It is only ever refused, never written.
+ */
+const TOO_LONG: readonly unknown[] = (() => {
+  const holes: unknown[] = [];
+  holes.length = MAX_ARRAY_ITEMS + 1;
+  return Object.freeze(holes);
+})();
+
+/**
  * A copy of `value` made by reading each array element and own enumerable property exactly once: arrays and plain
  * objects are copied (a shared or cyclic reference stays shared or cyclic in the copy), anything else is kept as it
  * is, so {@link findJsonProblems} on the copy reports what it would have reported on `value`. Why: the validated
  * value is what gets written, so a getter or proxy cannot hand the encoder something other than what was checked.
+ *
+ * An array is never copied past what makes it invalid, so that the work stays bounded by what the caller actually
+ * built: one longer than {@link MAX_ARRAY_ITEMS} is replaced, unread, by {@link TOO_LONG} (refused for its length);
+ * at the first hole the copy stops, ending in that hole (refused there).
  */
 function snapshot(value: unknown): unknown {
   const copies = new Map<object, unknown>();
@@ -128,10 +181,20 @@ function snapshot(value: unknown): unknown {
     const done = copies.get(v);
     if (done !== undefined) return done;
     if (Array.isArray(v)) {
+      const length = v.length;
+      if (length > MAX_ARRAY_ITEMS) {
+        copies.set(v, TOO_LONG);
+        return TOO_LONG;
+      }
       const out: unknown[] = [];
       copies.set(v, out);
-      const length = v.length;
-      for (let i = 0; i < length; i++) out.push(copy(v[i], depth + 1));
+      for (let i = 0; i < length; i++) {
+        if (!hasOwn.call(v, i)) {
+          out.length = i + 1;
+          break;
+        }
+        out.push(copy(v[i], depth + 1));
+      }
       return out;
     }
     if (!isPlainObject(v)) return v;
@@ -151,21 +214,23 @@ const NUL_FREE_STRING = { type: 'string', pattern: NO_NUL_PATTERN.source };
 
 /**
  * The JSON Schema (draft-07) definitions that the free-form fields of the generated schema files refer to, saying
- * what {@link findJsonProblems} checks wherever JSON Schema can: no NUL in strings or keys, numbers within ±(2^53-1).
- * The nesting limit has no JSON Schema keyword (short of one definition per level), so it is only described.
+ * what {@link findJsonProblems} checks wherever JSON Schema can: no NUL in strings or keys, numbers within ±(2^53-1),
+ * at most {@link MAX_ARRAY_ITEMS} items in an array (holes need no rule: JSON text has none). The nesting limit has
+ * no JSON Schema keyword (short of one definition per level), so it is only described.
  */
 export const FREE_FORM_JSON_SCHEMA_DEFINITIONS = {
   JsonValue: {
     description:
       `Any JSON value. Strings and object keys must not contain NUL; numbers must be within ±(2^53-1) ` +
-      `(9007199254740991), so that they are sent exactly as written; arrays and objects may nest at most ` +
+      `(9007199254740991), so that they are sent exactly as written; arrays hold at most ${MAX_ARRAY_ITEMS} items; ` +
+      `arrays and objects may nest at most ` +
       `${MAX_JSON_DEPTH} levels deep (JSON Schema cannot express this limit: hcs validate and the encoders check it).`,
     anyOf: [
       { type: 'null' },
       { type: 'boolean' },
       { type: 'number', minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
       NUL_FREE_STRING,
-      { type: 'array', items: { $ref: '#/definitions/JsonValue' } },
+      { type: 'array', maxItems: MAX_ARRAY_ITEMS, items: { $ref: '#/definitions/JsonValue' } },
       { $ref: '#/definitions/JsonObject' },
     ],
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ARRAY_ITEMS } from './limits';
 
 /**
  * Matches a string that contains no NUL character. The document itself would survive one (goQuote writes it as
@@ -71,6 +72,14 @@ export function weight10000() {
 /** A GUID string in the 8-4-4-4-12 hex layout. */
 export function guidString() {
   return GUID_STRING;
+}
+
+/**
+ * A Go slice of `item`: an array of at most {@link MAX_ARRAY_ITEMS} items. zod checks that maximum before it reads
+ * any item, so an array with a huge `length` (a sparse one costs nothing to make) is refused at once.
+ */
+export function list<T extends z.ZodType>(item: T) {
+  return z.array(item).max(MAX_ARRAY_ITEMS);
 }
 
 /**

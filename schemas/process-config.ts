@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonObject } from './json-value';
-import { goString, nilable, NO_NUL_PATTERN, NUL_MESSAGE, uint16 } from './primitives';
+import { goString, list, nilable, NO_NUL_PATTERN, NUL_MESSAGE, uint16 } from './primitives';
 
 /**
  * Environment variable names: non-empty, no `=` (the Windows environment block separates name and value with the
@@ -24,7 +24,7 @@ export const ProcessConfigSchema = z
   .strictObject({
     ApplicationName: goString().optional(),
     CommandLine: goString().optional().describe('The full Windows command line (see escapeArgs).'),
-    CommandArgs: nilable(z.array(goString())).describe('argv for Linux containers.'),
+    CommandArgs: nilable(list(goString())).describe('argv for Linux containers.'),
     User: goString().optional(),
     WorkingDirectory: goString().optional(),
     Environment: nilable(z.record(EnvironmentKeySchema, goString())).describe(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { goString, nilable } from './primitives';
+import { goString, list, nilable } from './primitives';
 
 /**
  * The `query` document of `HcsEnumerateComputeSystems` (hcsshim `schema1.ComputeSystemQuery`). Every list is
@@ -7,10 +7,10 @@ import { goString, nilable } from './primitives';
  */
 export const ComputeSystemQuerySchema = z
   .strictObject({
-    Ids: nilable(z.array(goString())).describe('Compute system IDs.'),
-    Types: nilable(z.array(goString())).describe('System types, e.g. "Container".'),
-    Names: nilable(z.array(goString())),
-    Owners: nilable(z.array(goString())),
+    Ids: nilable(list(goString())).describe('Compute system IDs.'),
+    Types: nilable(list(goString())).describe('System types, e.g. "Container".'),
+    Names: nilable(list(goString())),
+    Owners: nilable(list(goString())),
   })
   .describe('ComputeSystemQuery: the query of HcsEnumerateComputeSystems.');
 
@@ -21,7 +21,7 @@ export const ComputeSystemQuerySchema = z
  */
 export const PropertyQuerySchema = z
   .strictObject({
-    PropertyTypes: nilable(z.array(goString().min(1, { error: 'must not be empty' }))).describe(
+    PropertyTypes: nilable(list(goString().min(1, { error: 'must not be empty' }))).describe(
       'Property types, e.g. "Statistics", "ProcessList", "MappedVirtualDisk".',
     ),
   })

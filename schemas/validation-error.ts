@@ -6,15 +6,40 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** The notes made by {@link moreProblemsIssue}, with how many problems each stands for. */
+const notes = new WeakMap<ValidationIssue, number>();
+
 /**
- * Thrown by the `encode*` functions when a document does not validate, before anything is sent to HCS. Carries
- * every problem at once. Neither the message nor `issues` ever contain values from the document (credentials and
- * environment values are secrets), only paths, key names and expectations.
+ * The issue that ends a list cut short at `MAX_LISTED_ISSUES` (limits.ts): at `(root)`, saying how many problems
+ * were left out (`and 16364 more problems`).
+ */
+export function moreProblemsIssue(count: number): ValidationIssue {
+  const issue = { path: '(root)', message: `and ${count} more ${count === 1 ? 'problem' : 'problems'}` };
+  notes.set(issue, count);
+  return issue;
+}
+
+/**
+ * How many problems `issues` stands for: one per issue, except that a {@link moreProblemsIssue} note counts as the
+ * number it gives. Only the note object itself counts so (a copy of it is one issue like any other).
+ */
+export function problemCount(issues: readonly ValidationIssue[]): number {
+  let count = 0;
+  for (const issue of issues) count += notes.get(issue) ?? 1;
+  return count;
+}
+
+/**
+ * Thrown by the `encode*` functions when a document does not validate, before anything is sent to HCS. Carries the
+ * problems found: all of them, or when there are more than 20 the first 20 and a last issue at `(root)` saying how
+ * many more there are (`and 16364 more problems`); the header counts them all. Neither the message nor `issues` ever
+ * contain values from the document (credentials and environment values are secrets), only paths, key names and
+ * expectations.
  */
 export class HcsValidationError extends Error {
   /** Stable machine-readable code, shared with `HcsError` codes. */
   readonly code = 'ERR_HCS_INVALID_CONFIG' as const;
-  /** Every problem found, in document order. */
+  /** The problems found, in document order (at most 20, then a note counting the rest). */
   readonly issues: ValidationIssue[];
   /** The document type that failed, e.g. `ProcessConfig`. */
   readonly document: string;
@@ -24,7 +49,8 @@ export class HcsValidationError extends Error {
    * @param issues - the problems; at least one
    */
   constructor(document: string, issues: ValidationIssue[]) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    const total = problemCount(issues);
+    const count = total === 1 ? '1 problem' : `${total} problems`;
     const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
     super([`Invalid ${document} (${count}):`, ...lines].join('\n'));
     this.issues = issues;

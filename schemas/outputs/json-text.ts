@@ -2,6 +2,9 @@
  * Parsing JSON text with an error that says where it went wrong. `JSON.parse` in Node 20 reports invalid JSON as
  * `Unexpected token '}', "..." is not valid JSON` with no position, so on failure the text is scanned again by a
  * small RFC 8259 checker that finds the offset of the first error.
+ *
+ * The error gives the position and what the grammar expected there, never any of the text: the character found may
+ * be the first of a secret written without quotes (`"Credentials": hunter2`).
  */
 
 /** Where a JSON text stops being valid JSON: 0-based offset, 1-based line and column (in UTF-16 code units). */
@@ -68,13 +71,12 @@ export function locateJsonError(text: string): Located {
   const fail = (reason: string, at = i): never => {
     throw new Fail(at, reason);
   };
+  // Names no character found (see the module notes). The one exception is a byte order mark at the very start: it
+  // is what Windows editors put first (JSON.parse and Go refuse it), and it is not part of any value.
   const describe = (): string => {
     if (i >= text.length) return 'unexpected end of input';
-    const code = text.charCodeAt(i);
-    // A UTF-8 byte order mark is what Windows editors put first; JSON.parse (and Go) refuse it.
-    if (code === 0xfeff) return 'unexpected byte order mark (U+FEFF)';
-    if (code < 0x20 || (code >= 0x7f && code <= 0xa0)) return `unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    return `unexpected character ${JSON.stringify(text[i])}`;
+    if (i === 0 && text.charCodeAt(0) === 0xfeff) return 'unexpected byte order mark (U+FEFF)';
+    return 'unexpected character';
   };
   const skipWs = (): void => {
     while (i < text.length) {
@@ -188,7 +190,7 @@ export function locateJsonError(text: string): Located {
     if (c === 'f') return literal('false');
     if (c === 'n') return literal('null');
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail(describe());
+    fail(describe() + ' (a JSON value was expected)');
   };
   try {
     value();

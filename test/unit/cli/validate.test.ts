@@ -37,7 +37,7 @@ describe('hcs validate', () => {
   it('exits 2 for invalid JSON and reports line and column', () => {
     const run = hcs(['validate', 'broken.json']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('broken.json: line 3, column 11: invalid JSON: unexpected character "x"');
+    expect(run.stderr).toContain('broken.json: line 3, column 11: invalid JSON: unexpected character (a JSON value was expected)');
   });
 
   it('exits 2 for an unreadable file, naming it once', () => {

@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import { documentSchemas, validateDocument, type DocumentKind } from '../../../schemas';
 import { generateJsonSchemaFiles, jsonSchemaFor, JSON_SCHEMA_DIALECT } from '../../../src/cli/json-schema';
+import { MAX_ARRAY_ITEMS } from '../../../schemas/limits';
 import { unknownKeyEverywhere } from './support/strictness';
 
 const root = join(__dirname, '..', '..', '..');
@@ -120,11 +121,17 @@ describe('JSON Schema with ajv', () => {
     ['an environment name __proto__', 'process', JSON.parse('{"Environment":{"__proto__":"x"}}')],
     ['an rlimit beyond 2^53-1', 'process', JSON.parse('{"OCISpecification":{"process":{"rlimits":[{"hard":18446744073709551615}]}}}')],
     ['a Settings number below -(2^53-1)', 'modify', { ResourceType: 'Network', Settings: { n: -(2 ** 53) } }],
+    ...arraysOf(MAX_ARRAY_ITEMS + 1).map(([what, kind, doc]) => [`${what} of ${MAX_ARRAY_ITEMS + 1} items`, kind, doc] as [string, DocumentKind, unknown]),
   ];
 
   it.each(invalid)('rejects %s, as the zod schema does', (_what, kind, doc) => {
     expect(validateDocument(kind, doc)).not.toEqual([]);
     expect(compile(kind)(doc)).toBe(false);
+  });
+
+  it.each(arraysOf(MAX_ARRAY_ITEMS))(`accepts %s of ${MAX_ARRAY_ITEMS} items, as the zod schema does`, (_what, kind, doc) => {
+    expect(validateDocument(kind, doc)).toEqual([]);
+    expect(compile(kind)(doc)).toBe(true);
   });
 
   it.each(unknownKeyEverywhere)('refuses an unknown key in %s (additionalProperties: false everywhere)', (_name, kind, doc) => {
@@ -155,6 +162,7 @@ describe('the JSON Schema says what JSON Schema cannot check', () => {
     for (const kind of ['process', 'modify'] as const) {
       const definitions = jsonSchemaFor(kind).definitions as Record<string, { description: string }>;
       expect(definitions.JsonValue!.description).toMatch(/nest at most 256 levels deep/);
+      expect(definitions.JsonValue!.description).toMatch(new RegExp(`arrays hold at most ${MAX_ARRAY_ITEMS} items`));
       // zod refuses what the schema can only describe.
       const deep = deepValue(256);
       const doc = kind === 'process' ? { OCISpecification: { deep } } : { ResourceType: 'Network', Settings: [deep] };
@@ -181,6 +189,28 @@ describe('the JSON Schema says what JSON Schema cannot check', () => {
     }
   });
 });
+
+/** A document for each array field, typed and free-form, holding `length` valid items there. */
+function arraysOf(length: number): [string, DocumentKind, unknown][] {
+  const many = (item: unknown): unknown[] => new Array<unknown>(length).fill(item);
+  return [
+    ['CommandArgs', 'process', { CommandArgs: many('x') }],
+    ['Layers', 'container', { Name: 'c', Layers: many({ ID: '332e8234-783d-e17b-d7a2-5e0a9f681397', Path: 'C:\\l' }) }],
+    ['MappedDirectories', 'container', { Name: 'c', MappedDirectories: many({ HostPath: 'C:\\h', ContainerPath: 'C:\\c' }) }],
+    ['MappedPipes', 'container', { Name: 'c', MappedPipes: many({ HostPath: 'h', ContainerPipeName: 'c' }) }],
+    ['EndpointList', 'container', { Name: 'c', EndpointList: many('e') }],
+    ['MappedVirtualDisks', 'container', { Name: 'c', MappedVirtualDisks: many({}) }],
+    ['AssignedDevices', 'container', { Name: 'c', AssignedDevices: many({}) }],
+    ['Ids', 'query', { Ids: many('x') }],
+    ['Types', 'query', { Types: many('x') }],
+    ['Names', 'query', { Names: many('x') }],
+    ['Owners', 'query', { Owners: many('x') }],
+    ['PropertyTypes', 'property-query', { PropertyTypes: many('Statistics') }],
+    ['an OCISpecification array', 'process', { OCISpecification: { process: { env: many('A=b') } } }],
+    ['a Settings array', 'modify', { ResourceType: 'Network', Settings: many(null) }],
+    ['a nested Settings array', 'modify', { ResourceType: 'Network', Settings: { a: [many(1)] } }],
+  ];
+}
 
 /** A clean value nested `levels` arrays and objects deep. */
 function deepValue(levels: number): unknown {
@@ -218,7 +248,8 @@ describe('JSON Schema and zod agree', () => {
   ];
 
   // Values that probe each rule the two must share: NUL in strings and keys, __proto__ keys, numbers at and beyond
-  // ±(2^53-1), and nesting around the free-form limit (which only zod checks: see below).
+  // ±(2^53-1), arrays at and beyond the item limit, and nesting around the free-form limit (which only zod checks:
+  // see below).
   const probes = fc.constantFrom<unknown>(
     'x\u0000y',
     { 'a\u0000': 1 },
@@ -237,6 +268,9 @@ describe('JSON Schema and zod agree', () => {
     deepValue(256),
     deepValue(300),
     { shallow: 'bad\u0000', deep: deepValue(300) },
+    // Arrays at and beyond the item limit: of strings, which a typed list of strings would otherwise take.
+    new Array<string>(MAX_ARRAY_ITEMS).fill('x'),
+    new Array<string>(MAX_ARRAY_ITEMS + 1).fill('x'),
   );
   const keys = fc.constantFrom('k', 'a\u0000', '__proto__', 'PATH', 'A=B', '');
 
