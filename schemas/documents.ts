@@ -51,6 +51,17 @@ const EXTRA_CHECKS: Partial<Record<DocumentKind, (value: unknown) => ValidationI
 export type ParsedDocument = { ok: true; data: unknown } | { ok: false; issues: ValidationIssue[] };
 
 /**
+ * The kind of a built-in object that zod's object schemas would take as an empty document (`Map`, `Date`, `Set`,
+ * ...), or undefined. Why refused: `getContainers(new Map([['Ids', [...]]]))` read as the empty query lists every
+ * compute system on the host, not the ones meant. Objects of a class (getters included) are read as documents.
+ */
+function builtInKind(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  return tag === 'Object' ? undefined : tag;
+}
+
+/**
  * Validates a document and returns zod's validated copy of it (defaults applied) or every problem found. Never
  * throws: an input that cannot even be inspected (a throwing getter, a revoked proxy) is reported as a problem at
  * `(root)`. Messages never contain values from the document.
@@ -59,6 +70,8 @@ export function parseDocument(kind: DocumentKind, value: unknown): ParsedDocumen
   const entry = documentSchemas[kind];
   if (entry === undefined) return { ok: false, issues: [{ path: '(root)', message: 'unknown document kind' }] };
   try {
+    const builtIn = builtInKind(value);
+    if (builtIn !== undefined) return { ok: false, issues: [{ path: '(root)', message: `must be a plain object, got a ${builtIn}` }] };
     // The fast path parses without the custom error map (passing per-parse options costs more than half the
     // throughput); only a failing document is parsed again to build the messages.
     const fast = entry.schema.safeParse(value);
