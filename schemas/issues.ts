@@ -202,6 +202,9 @@ export function toValidationIssues(
         }
         add([...issue.path, issue.keys[i]!], messages[i] ?? 'unknown key');
       }
+    } else if (issue.code === 'custom' && typeof issue.params?.omitted === 'number') {
+      // A free-form field's problems past those it listed (json-value.ts): counted, never listed.
+      more += issue.params.omitted as number;
     } else {
       add(issue.path, issue.message);
     }

@@ -72,25 +72,29 @@ function describe(value: unknown): string {
  * length, without reading an item), holes in arrays (the first hole of each array) and more than
  * {@link MAX_JSON_VALUES} values as written out (reported where the walk stops). Object properties whose
  * value is `undefined` are skipped, as `JSON.stringify` skips them. Reported paths are relative to `value`. Messages
- * name types, never the values themselves. Stops after `limit` problems.
+ * name types, never the values themselves. Lists the first `limit` problems and counts the rest (`omitted`); the
+ * walk itself is bounded by {@link MAX_JSON_VALUES}.
  */
-export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): Problem[] {
+export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): { problems: Problem[]; omitted: number } {
   const problems: Problem[] = [];
+  let omitted = 0;
   const ancestors = new Set<object>();
   const path: (string | number)[] = [];
   let visited = 0;
   let overBudget = false;
   const report = (message: string): void => {
     if (problems.length < limit) problems.push({ path: path.slice(), message });
+    else omitted++;
   };
   const walk = (v: unknown, depth: number): void => {
-    if (problems.length >= limit || overBudget) return;
+    if (overBudget) return;
     // Counted as written out, shared references each time: the walk itself would otherwise never end on a graph
     // of shared arrays that stands for 2^40 values.
     if (++visited > MAX_JSON_VALUES) {
       overBudget = true;
       // At the field itself: the path where the count ran out says nothing about where the values are.
       if (problems.length < limit) problems.push({ path: [], message: TOO_MANY_VALUES_MESSAGE });
+      else omitted++;
       return;
     }
     switch (typeof v) {
@@ -124,7 +128,7 @@ export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): Pro
       const length = v.length;
       if (length > MAX_ARRAY_ITEMS) report(TOO_MANY_ITEMS_MESSAGE);
       else {
-        for (let i = 0; i < length && problems.length < limit && !overBudget; i++) {
+        for (let i = 0; i < length && !overBudget; i++) {
           path.push(i);
           // The first hole is reported, and ends the walk of this array: what follows may be holes only.
           const hole = !hasOwn.call(v, i);
@@ -139,7 +143,7 @@ export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): Pro
       report(`must be a plain JSON object (got ${describe(v)})`);
     } else {
       for (const key of Object.keys(v)) {
-        if (problems.length >= limit || overBudget) break;
+        if (overBudget) break;
         const item = (v as Record<string, unknown>)[key];
         if (item === undefined) continue;
         path.push(key);
@@ -151,7 +155,17 @@ export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): Pro
     ancestors.delete(v);
   };
   walk(value, 0);
-  return problems;
+  return { problems, omitted };
+}
+
+/**
+ * Adds the problems {@link findJsonProblems} finds in a free-form value to zod's issues; those past the listed ones
+ * as one issue carrying their count (`params.omitted`), which `toValidationIssues` counts instead of listing.
+ */
+function addJsonProblems(value: unknown, ctx: z.RefinementCtx): void {
+  const { problems, omitted } = findJsonProblems(value);
+  for (const p of problems) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+  if (omitted > 0) ctx.addIssue({ code: 'custom', message: `and ${omitted} more problems`, params: { omitted } });
 }
 
 /**
@@ -223,8 +237,9 @@ export const FREE_FORM_JSON_SCHEMA_DEFINITIONS = {
     description:
       `Any JSON value. Strings and object keys must not contain NUL; numbers must be within ±(2^53-1) ` +
       `(9007199254740991), so that they are sent exactly as written; arrays hold at most ${MAX_ARRAY_ITEMS} items; ` +
-      `arrays and objects may nest at most ` +
-      `${MAX_JSON_DEPTH} levels deep (JSON Schema cannot express this limit: hcs validate and the encoders check it).`,
+      `arrays and objects may nest at most ${MAX_JSON_DEPTH} levels deep, and a field may hold at most ` +
+      `${MAX_JSON_VALUES} values in all (JSON Schema cannot express these two limits: hcs validate and the encoders ` +
+      `check them).`,
     anyOf: [
       { type: 'null' },
       { type: 'boolean' },
@@ -252,7 +267,7 @@ export function anyJson() {
     .unknown()
     .overwrite(snapshot)
     .superRefine((value, ctx) => {
-      for (const p of findJsonProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+      addJsonProblems(value, ctx);
     })
     .meta({ description: 'Any JSON value.', allOf: [{ $ref: '#/definitions/JsonValue' }] }) as unknown as z.ZodType<
     JsonValue,
@@ -272,7 +287,7 @@ export function jsonObject() {
         ctx.addIssue({ code: 'custom', message: `must be a JSON object (got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})` });
         return;
       }
-      for (const p of findJsonProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+      addJsonProblems(value, ctx);
     })
     .meta({
       type: 'object',

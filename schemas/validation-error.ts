@@ -4,28 +4,26 @@ export interface ValidationIssue {
   path: string;
   /** A plain-language description. Never contains the offending value. */
   message: string;
+  /**
+   * Only on the note that ends a list cut short (the first 20 problems are listed): how many more problems were
+   * found and not listed. That entry is a count, not a problem of its own; its path is `(root)` and its message
+   * says `and N more problems`.
+   */
+  omitted?: number;
 }
 
-/** The notes made by {@link moreProblemsIssue}, with how many problems each stands for. */
-const notes = new WeakMap<ValidationIssue, number>();
-
 /**
- * The issue that ends a list cut short at `MAX_LISTED_ISSUES` (limits.ts): at `(root)`, saying how many problems
- * were left out (`and 16364 more problems`).
+ * The note that ends a list cut short at `MAX_LISTED_ISSUES` (limits.ts): at `(root)`, saying how many problems
+ * were left out (`and 16364 more problems`), with the count as data in `omitted` (it survives JSON and copies).
  */
 export function moreProblemsIssue(count: number): ValidationIssue {
-  const issue = { path: '(root)', message: `and ${count} more ${count === 1 ? 'problem' : 'problems'}` };
-  notes.set(issue, count);
-  return issue;
+  return { path: '(root)', message: `and ${count} more ${count === 1 ? 'problem' : 'problems'}`, omitted: count };
 }
 
-/**
- * How many problems `issues` stands for: one per issue, except that a {@link moreProblemsIssue} note counts as the
- * number it gives. Only the note object itself counts so (a copy of it is one issue like any other).
- */
+/** How many problems `issues` stands for: one per issue, a note ({@link ValidationIssue.omitted}) its count. */
 export function problemCount(issues: readonly ValidationIssue[]): number {
   let count = 0;
-  for (const issue of issues) count += notes.get(issue) ?? 1;
+  for (const issue of issues) count += typeof issue.omitted === 'number' ? issue.omitted : 1;
   return count;
 }
 
@@ -39,7 +37,7 @@ export function problemCount(issues: readonly ValidationIssue[]): number {
 export class HcsValidationError extends Error {
   /** Stable machine-readable code, shared with `HcsError` codes. */
   readonly code = 'ERR_HCS_INVALID_CONFIG' as const;
-  /** The problems found, in document order (at most 20, then a note counting the rest). */
+  /** The problems found, in document order (at most 20, then a note whose `omitted` counts the rest). */
   readonly issues: ValidationIssue[];
   /** The document type that failed, e.g. `ProcessConfig`. */
   readonly document: string;

@@ -4,6 +4,8 @@ import type { DocumentKind } from '../../schemas';
 export interface ReportedIssue {
   path: string;
   message: string;
+  /** Only on the last entry of a list cut short (20 problems are listed): how many more problems there are. */
+  omitted?: number;
 }
 
 /** Why a file could not be validated at all (unreadable, not JSON, type unknown). */
@@ -25,7 +27,10 @@ export interface FileReport {
   schema: string | null;
   /** True when the document validated with no problems. */
   valid: boolean;
-  /** Every validation problem, in document order. */
+  /**
+   * The validation problems in document order: all of them, or the first 20 and a last entry at `(root)` whose
+   * `omitted` counts the rest.
+   */
   issues: ReportedIssue[];
   /** Present when the file could not be validated at all. */
   error?: FileError;

@@ -27,14 +27,16 @@ ${typeTable()}
 export function validateHelp(): string {
   return `Usage: hcs validate [--type <type>] [--json] <file>...
 
-Validates each file and prints every problem as "file: path: message".
+Validates each file and prints each problem as "file: path: message" (past 20, one
+more line "file: (root): and N more problems").
 The type is inferred from the keys of each document unless --type is given.
 A top-level "$schema" key (editor support) is ignored.
 
 Options:
   -t, --type <type>    Treat every file as this document type
   --json               Print one JSON report: {"files":[{"file","type","schema","valid","issues":[{"path","message"}],
-                       "error"?:{"message","line"?,"column"?}}]} ("error": a file that could not be read or parsed)
+                       "error"?:{"message","line"?,"column"?}}]} ("error": a file that could not be read or parsed;
+                       past 20 problems, a last issue {"path":"(root)","message","omitted":N} counts the rest)
   -h, --help           Show this help
 
 Exit status: 0 all files valid, 1 some file invalid, 2 usage error or a file that cannot be read, is not JSON

@@ -58,7 +58,9 @@ export function validateText(file: string, text: string, type: DocumentKind | un
   if (kind === undefined) {
     return failed(file, undefined, 'cannot tell the document type from its keys; pass --type');
   }
-  const issues = validateDocument(kind, value).map(({ path, message }) => ({ path, message }));
+  const issues = validateDocument(kind, value).map(({ path, message, omitted }) =>
+    omitted === undefined ? { path, message } : { path, message, omitted },
+  );
   return { file, type: kind, schema: documentSchemas[kind].name, valid: issues.length === 0, issues };
 }
 

@@ -34,6 +34,19 @@ describe('hcs validate', () => {
     expect(lines(run.stdout)[0]).toBe('valid-process.json: ok (ProcessConfig)');
   });
 
+  it('past 20 problems prints 20 and a note; --json gives the note the count as omitted', () => {
+    const doc: Record<string, unknown> = { Name: 'c' };
+    for (let i = 0; i < 25; i++) doc[`Bogus${i}`] = i;
+    const text = hcs(['validate', '-'], { input: JSON.stringify(doc) });
+    expect(text.status).toBe(1);
+    expect(lines(text.stdout)).toHaveLength(21);
+    expect(lines(text.stdout)[20]).toBe('<stdin>: (root): and 5 more problems');
+    const json = hcs(['validate', '--json', '-'], { input: JSON.stringify(doc) });
+    const issues = (JSON.parse(json.stdout) as { files: { issues: { path: string; omitted?: number }[] }[] }).files[0]!.issues;
+    expect(issues).toHaveLength(21);
+    expect(issues.filter((i) => i.omitted !== undefined)).toEqual([{ path: '(root)', message: 'and 5 more problems', omitted: 5 }]);
+  });
+
   it('exits 2 for invalid JSON and reports line and column', () => {
     const run = hcs(['validate', 'broken.json']);
     expect(run.status).toBe(2);
