@@ -1,4 +1,4 @@
-import { HcsValidationError } from '../../schemas';
+import { HcsValidationError, type ValidationIssue } from '../../schemas';
 
 // Quote one argument the way Go's `windows.EscapeArg` does (reference hcs-legacy-api.md section 8), which is what
 // hcsshim and moby use to build a legacy `CommandLine`. The output parses back to the same argument under the
@@ -52,17 +52,26 @@ export function escapeArgs(args: readonly string[]): string {
   if (!Array.isArray(args)) {
     throw new HcsValidationError('args', [{ path: '(root)', message: `must be an array of strings, got ${describe(args)}` }]);
   }
-  const issues = [];
-  for (let i = 0; i < args.length && issues.length < 20; i++) {
-    if (typeof args[i] !== 'string') issues.push({ path: `[${i}]`, message: `must be a string, got ${describe(args[i])}` });
-  }
+  // Each element is read once: a getter checked as a string must not give something else when escaped.
+  const copy: unknown[] = Array.from(args);
+  const issues: ValidationIssue[] = [];
+  let omitted = 0;
+  copy.forEach((arg, i) => {
+    if (typeof arg === 'string') return;
+    if (issues.length < MAX_LISTED) issues.push({ path: `[${i}]`, message: `must be a string, got ${describe(arg)}` });
+    else omitted++;
+  });
+  if (omitted > 0) issues.push({ path: '(root)', message: `and ${omitted} more ${omitted === 1 ? 'problem' : 'problems'}`, omitted });
   if (issues.length > 0) throw new HcsValidationError('args', issues);
-  return args.map(escapeArg).join(' ');
+  return (copy as string[]).map(escapeArg).join(' ');
 }
+
+/** As many problems as a validation lists (the schemas' limit), the rest counted. */
+const MAX_LISTED = 20;
 
 /** What a value is, without showing it (an argument may hold a secret). */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

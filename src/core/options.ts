@@ -43,6 +43,15 @@ export interface CheckedOptions {
   timeoutMs?: number | undefined;
 }
 
+/** Why `signal` cannot be used, or undefined. A signal whose members throw when read is reported, not rethrown. */
+function signalProblem(signal: unknown): string | undefined {
+  try {
+    return isSignal(signal) ? undefined : `must be an AbortSignal, got ${kindOf(signal)}`;
+  } catch {
+    return 'could not be read (accessing it threw an error)';
+  }
+}
+
 /**
  * Checks the options of one call (`signal`, `timeoutMs`; other keys are ignored) before anything else happens:
  * throws `HcsValidationError` (document `options`) naming each bad field. Why up front: a non-signal passed as
@@ -64,9 +73,8 @@ export function checkOptions(opts: unknown): CheckedOptions {
     throw new HcsValidationError('options', [{ path: '(root)', message: 'could not be read (accessing it threw an error)' }]);
   }
   const issues = [];
-  if (signal !== undefined && !isSignal(signal)) {
-    issues.push({ path: 'signal', message: `must be an AbortSignal, got ${kindOf(signal)}` });
-  }
+  const badSignal = signal === undefined ? undefined : signalProblem(signal);
+  if (badSignal) issues.push({ path: 'signal', message: badSignal });
   const problem = timeoutMs === undefined ? undefined : timeoutProblem(timeoutMs);
   if (problem) issues.push({ path: 'timeoutMs', message: problem });
   if (issues.length > 0) throw new HcsValidationError('options', issues);

@@ -123,9 +123,25 @@ describe('escapeArgs input checks', () => {
     ]);
   });
 
-  it('never shows the values in the error, and reports at most 20 elements', () => {
-    const err = refused(['SECRET_MARKER', ...Array.from({ length: 100 }, () => 7)]);
+  it('never shows the values in the error, lists 20 elements and counts the rest', () => {
+    const err = refused(['SECRET_MARKER', ...Array.from({ length: 100 }, () => 7), undefined]) as unknown as Error & {
+      issues: { path: string; message: string }[];
+    };
     expect(JSON.stringify(err.issues)).not.toContain('SECRET_MARKER');
-    expect(err.issues).toHaveLength(20);
+    expect(err.issues).toHaveLength(21);
+    expect(err.issues[20]).toEqual({ path: '(root)', message: 'and 81 more problems', omitted: 81 });
+    expect(err.message.split('\n')[0]).toBe('Invalid args (101 problems):');
+    expect(refused([undefined]).issues).toEqual([{ path: '[0]', message: 'must be a string, got undefined' }]);
+  });
+
+  it('reads each element once: what was checked is what is escaped', () => {
+    let reads = 0;
+    const args = ['ok'];
+    Object.defineProperty(args, 1, {
+      enumerable: true,
+      get: () => (++reads === 1 ? 'x y' : 42),
+    });
+    expect(escapeArgs(args)).toBe('ok "x y"');
+    expect(reads).toBe(1);
   });
 });

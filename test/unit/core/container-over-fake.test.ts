@@ -352,6 +352,17 @@ describe('Container over the fake', () => {
     await expect(c.start(throwing)).rejects.toMatchObject(unreadable);
     await expect(c.wait(proxy as never)).rejects.toMatchObject(unreadable);
     await expect(createContainer('c2', config, throwing)).rejects.toMatchObject(unreadable);
+    // A signal whose members throw, or a revoked proxy as the signal: the same, at `signal`.
+    const badSignal = { code: 'ERR_HCS_INVALID_CONFIG', issues: [{ path: 'signal', message: expect.stringContaining('could not be read') }] };
+    const throwingSignal = {
+      get aborted(): boolean {
+        throw new Error('boom');
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    };
+    await expect(c.start({ signal: throwingSignal } as never)).rejects.toMatchObject(badSignal);
+    await expect(c.wait({ signal: proxy } as never)).rejects.toMatchObject(badSignal);
     expect(fake.calls.length).toBe(before);
     // A getter that gives a valid signal the first time and a non-signal after: the checked value is the one used.
     let reads = 0;
