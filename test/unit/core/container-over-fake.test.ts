@@ -4,8 +4,8 @@ import { useVmcomputeApi } from '../../../src/api/runtime';
 import { getContainers } from '../../../src/api/service-queries';
 import { HcsError } from '../../../src/errors';
 import { keepAlive } from '../../../src/core/keep-alive';
-import type { HcsSystemHandle } from '../../../src/ffi/types';
 import { FakeVmcompute, N, PENDING, tick } from '../../support/fake-vmcompute';
+import { systemHandle } from './support/over-fake';
 
 const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
 
@@ -15,9 +15,6 @@ function setup() {
   return { fake, rt };
 }
 
-function systemHandle(fake: FakeVmcompute): HcsSystemHandle {
-  return fake.callsOf('registerComputeSystemCallback')[0]![0] as HcsSystemHandle;
-}
 
 afterEach(() => {
   expect(keepAlive.count).toBe(0);

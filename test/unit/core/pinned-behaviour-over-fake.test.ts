@@ -1,31 +1,11 @@
 // Behaviour that a mutation review found unpinned: each test here fails if the named mutation of src/ is applied
 // (M6j, M7b2, M3b, M9a, M9c, M11c), and pins the exact native calls or errors the binding produces today.
-import { createContainer } from '../../../src/api/create-container';
-import type { Container } from '../../../src/api/container';
 import { useVmcomputeApi } from '../../../src/api/runtime';
 import { getContainers, getServiceProperties } from '../../../src/api/service-queries';
 import { keepAlive } from '../../../src/core/keep-alive';
 import { HcsError } from '../../../src/errors';
-import type { HcsProcessHandle, HcsSystemHandle } from '../../../src/ffi/types';
 import { FakeVmcompute, N, status } from '../../support/fake-vmcompute';
-
-const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
-
-async function setup(): Promise<{ fake: FakeVmcompute; c: Container }> {
-  const fake = new FakeVmcompute();
-  useVmcomputeApi(fake, () => ({ stdin: null, stdout: null, stderr: null }));
-  const c = await createContainer('c1', config);
-  return { fake, c };
-}
-
-function systemHandle(fake: FakeVmcompute): HcsSystemHandle {
-  return fake.callsOf('registerComputeSystemCallback')[0]![0] as HcsSystemHandle;
-}
-
-function lastProcess(fake: FakeVmcompute): HcsProcessHandle {
-  const regs = fake.callsOf('registerProcessCallback');
-  return regs[regs.length - 1]![0] as HcsProcessHandle;
-}
+import { containerOverFake, lastProcess, systemHandle } from './support/over-fake';
 
 /** The methods called since `from`, in order (the fake's call log). */
 function methodsSince(fake: FakeVmcompute, from: number): string[] {
@@ -38,7 +18,7 @@ afterEach(() => {
 
 describe('ProcessExited with a failure status (M6j)', () => {
   it('wait() and exitCode() give -1, exitError carries the HRESULT and the result document, and HCS is not asked again', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     const exits = jest.fn();
     p.on('exit', exits);
@@ -68,7 +48,7 @@ describe('ProcessExited with a failure status (M6j)', () => {
   });
 
   it('a failure status wins over exit-code data it carries: -1, never the 0 in the data', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     // Whatever exit code such data holds, the failed wait means it cannot be trusted (hcsshim PR #70/#489).
     fake.notify(lastProcess(fake), N.ProcessExited, 0x80004005, status(0));
@@ -81,7 +61,7 @@ describe('ProcessExited with a failure status (M6j)', () => {
 
 describe('closeStdin() after the exit and close (M7b2)', () => {
   it('resolves without a native call when stdin was never closed before', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true });
     fake.notify(lastProcess(fake), N.ProcessExited, 0, status(0));
     await expect(p.wait()).resolves.toBe(0);
@@ -99,7 +79,7 @@ describe('close() order: unregister before close (M3b)', () => {
   // Why the order matters: HcsUnregister*Callback waits for in-flight callbacks on the handle; closing the handle
   // first would let a callback run against (or HCS reuse) a handle that is already gone.
   it('Container.close() calls HcsUnregisterComputeSystemCallback, then HcsCloseComputeSystem, and nothing else', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const system = systemHandle(fake);
     const callback = [...fake.registrations.entries()].find(([, r]) => r.target === system)![0];
     const before = fake.calls.length;
@@ -111,7 +91,7 @@ describe('close() order: unregister before close (M3b)', () => {
   });
 
   it('Process.close() calls HcsUnregisterProcessCallback, then HcsCloseProcess, and nothing else', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     const proc = lastProcess(fake);
     const callback = [...fake.registrations.entries()].find(([, r]) => r.target === proc)![0];
@@ -129,7 +109,7 @@ describe('System operations: the export and the options string (M9a, M9c)', () =
   // hcsshim's legacy Start/Pause/Resume/Shutdown/Terminate all pass "" as the options: pinned exactly, since a
   // different string ('{}') is a different request to HCS.
   it('start(), pause() and resume() each call their own export once with options ""', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const system = systemHandle(fake);
     let before = fake.calls.length;
     await c.start();
@@ -147,7 +127,7 @@ describe('System operations: the export and the options string (M9a, M9c)', () =
   });
 
   it('shutdown() calls HcsShutdownComputeSystem with options "", never Terminate', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const system = systemHandle(fake);
     const before = fake.calls.length;
     await c.shutdown();
@@ -159,7 +139,7 @@ describe('System operations: the export and the options string (M9a, M9c)', () =
   });
 
   it('terminate() calls HcsTerminateComputeSystem with options "", never Shutdown', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const system = systemHandle(fake);
     const before = fake.calls.length;
     await c.terminate();
@@ -191,7 +171,7 @@ describe('A NULL document with a successful HRESULT is an error, never an empty 
   });
 
   it('Container.properties() rejects ERR_HCS_CALL naming the missing document, and the handle stays usable', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     fake.once('getComputeSystemProperties', () => ({ hr: 0, result: null, value: null }));
     await expect(c.properties()).rejects.toMatchObject({
       code: 'ERR_HCS_CALL',
@@ -215,7 +195,7 @@ describe('A NULL document with a successful HRESULT is an error, never an empty 
   });
 
   it('Process.exitCode() rejects ERR_HCS_CALL when HcsGetProcessProperties returns no status', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: null }));
     await expect(p.exitCode()).rejects.toMatchObject({

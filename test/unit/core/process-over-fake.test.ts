@@ -1,25 +1,10 @@
 import { createContainer } from '../../../src/api/create-container';
-import type { Container } from '../../../src/api/container';
 import { KILL_EXIT_GRACE_MS } from '../../../src/api/process-exit';
 import { useVmcomputeApi } from '../../../src/api/runtime';
 import { keepAlive } from '../../../src/core/keep-alive';
 import { HcsError } from '../../../src/errors';
-import type { HcsProcessHandle } from '../../../src/ffi/types';
 import { FakeVmcompute, N, status, tick } from '../../support/fake-vmcompute';
-
-const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
-
-async function setup(): Promise<{ fake: FakeVmcompute; c: Container }> {
-  const fake = new FakeVmcompute();
-  useVmcomputeApi(fake, () => ({ stdin: null, stdout: null, stderr: null }));
-  const c = await createContainer('c1', config);
-  return { fake, c };
-}
-
-function lastProcess(fake: FakeVmcompute): HcsProcessHandle {
-  const regs = fake.callsOf('registerProcessCallback');
-  return regs[regs.length - 1]![0] as HcsProcessHandle;
-}
+import { config, containerOverFake, lastProcess } from './support/over-fake';
 
 afterEach(() => {
   expect(keepAlive.count).toBe(0);
@@ -27,7 +12,7 @@ afterEach(() => {
 
 describe('Process over the fake', () => {
   it('takes the exit code from the ProcessExited data, without another call', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'cmd /c exit 3' });
     const exits = jest.fn();
     p.on('exit', exits);
@@ -41,7 +26,7 @@ describe('Process over the fake', () => {
   });
 
   it('falls back to HcsGetProcessProperties when the notification has no data', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(42) }));
     fake.notify(lastProcess(fake), N.ProcessExited);
@@ -51,7 +36,7 @@ describe('Process over the fake', () => {
   });
 
   it('falls back to HcsGetProcessProperties when the notification data is blank', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(43) }));
     fake.notify(lastProcess(fake), N.ProcessExited, 0, ' \r\n');
@@ -62,7 +47,7 @@ describe('Process over the fake', () => {
   });
 
   it('reports -1 and records an error when LastWaitResult is non-zero, never a false 0', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.notify(lastProcess(fake), N.ProcessExited, 0, status(0, 0x80070005 | 0));
     await expect(p.wait()).resolves.toBe(-1);
@@ -72,7 +57,7 @@ describe('Process over the fake', () => {
   });
 
   it('reports -1 with an error when the properties query fails', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0x80070006, result: null, value: null }));
     fake.notify(lastProcess(fake), N.ProcessExited);
@@ -83,7 +68,7 @@ describe('Process over the fake', () => {
   });
 
   it('exitCode() before the exit rejects ERR_HCS_INVALID_PROCESS_STATE', async () => {
-    const { c } = await setup();
+    const { c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     await expect(p.exitCode()).rejects.toMatchObject({ code: 'ERR_HCS_INVALID_PROCESS_STATE' });
     await p.close();
@@ -91,7 +76,7 @@ describe('Process over the fake', () => {
   });
 
   it('exitCode() that finds the process exited, then ProcessExited: exactly one exit event, with the first code', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     const exits = jest.fn();
     p.on('exit', exits);
@@ -106,7 +91,7 @@ describe('Process over the fake', () => {
   });
 
   it('kill racing a natural exit gives exactly one exit event; kill after exit resolves without a call', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     const exits = jest.fn();
     p.on('exit', exits);
@@ -132,7 +117,7 @@ describe('Process over the fake', () => {
     const ample = KILL_EXIT_GRACE_MS + 5000;
 
     it('takes the real exit code from HcsGetProcessProperties after the grace period', async () => {
-      const { fake, c } = await setup();
+      const { fake, c } = await containerOverFake();
       const p = await c.createProcess({ CommandLine: 'x' });
       const exits = jest.fn();
       p.on('exit', exits);
@@ -153,7 +138,7 @@ describe('Process over the fake', () => {
     });
 
     it('ends the wait with -1 and the error when HCS no longer knows the process; ACCESS_DENIED kills count as done', async () => {
-      const { fake, c } = await setup();
+      const { fake, c } = await containerOverFake();
       const p = await c.createProcess({ CommandLine: 'x' });
       fake.once('terminateProcess', () => ({ hr: 0x80070005, result: null }));
       fake.once('getProcessProperties', () => ({ hr: 0x80070490, result: null, value: null }));
@@ -165,7 +150,7 @@ describe('Process over the fake', () => {
     });
 
     it('keeps waiting while HCS says the process still runs, and a refused kill still rejects', async () => {
-      const { fake, c } = await setup();
+      const { fake, c } = await containerOverFake();
       const p = await c.createProcess({ CommandLine: 'x' });
       fake.once('terminateProcess', () => ({ hr: 0xc0370105, result: null }));
       await expect(p.kill()).rejects.toMatchObject({ hresult: 0xc0370105 });
@@ -178,7 +163,7 @@ describe('Process over the fake', () => {
     });
 
     it('asks nothing after a service disconnect: kill rejects at once and no status query follows', async () => {
-      const { fake, c } = await setup();
+      const { fake, c } = await containerOverFake();
       const p = await c.createProcess({ CommandLine: 'x' });
       fake.notify(lastProcess(fake), N.ServiceDisconnect);
       const before = fake.calls.length;
@@ -190,7 +175,7 @@ describe('Process over the fake', () => {
     });
 
     it('asks nothing when the exit arrives in time, or when the handle closes first', async () => {
-      const { fake, c } = await setup();
+      const { fake, c } = await containerOverFake();
       const p = await c.createProcess({ CommandLine: 'x' });
       await p.kill();
       await expect(p.wait()).resolves.toBe(1);
@@ -206,7 +191,7 @@ describe('Process over the fake', () => {
   });
 
   it('an exit that arrives during registration (before create returns) still resolves wait()', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     fake.once('registerProcessCallback', (proc, context) => {
       fake.registrations.set(0xabcn, { target: proc as bigint, context: context as number });
       fake.notifyContext(context as number, N.ProcessExited, 0, status(5));
@@ -219,7 +204,7 @@ describe('Process over the fake', () => {
   });
 
   it('closeStdin is idempotent and sends CloseHandle only while running', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true });
     await p.closeStdin();
     await p.closeStdin();
@@ -243,7 +228,7 @@ describe('Process over the fake', () => {
   });
 
   it('closeStdin: concurrent calls share one request, and a failed request can be retried', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x', CreateStdInPipe: true });
     fake.once('modifyProcess', () => ({ hr: 0xc0370105, result: null }));
     const first = p.closeStdin();
@@ -262,7 +247,7 @@ describe('Process over the fake', () => {
     ['0x8037011F', 0x8037011f],
     ['0xC037011F', 0xc037011f],
   ])('kill() and signal() treat "process already stopped" %s as done', async (_name, hr) => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('terminateProcess', () => ({ hr, result: null }));
     await expect(p.kill()).resolves.toBeUndefined();
@@ -296,7 +281,7 @@ describe('Process over the fake', () => {
   });
 
   it('resizeConsole sends ConsoleSize with Height and Width', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x', EmulateConsole: true });
     await p.resizeConsole(120, 40);
     expect(fake.callsOf('modifyProcess')[0]![1]).toBe('{"Operation":"ConsoleSize","ConsoleSize":{"Height":40,"Width":120}}');
@@ -305,7 +290,7 @@ describe('Process over the fake', () => {
   });
 
   it('close rejects pending waits with ERR_HCS_ALREADY_CLOSED and later calls never reach the fake', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     const w = p.wait();
     await p.close();
@@ -321,7 +306,7 @@ describe('Process over the fake', () => {
   });
 
   it('the first stdio() uses the create handles, later ones HcsGetProcessInfo', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     await p.stdio();
     expect(fake.callsOf('getProcessInfo')).toHaveLength(0);
@@ -332,7 +317,7 @@ describe('Process over the fake', () => {
   });
 
   it('openProcess picks up a process that already exited', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: status(9) }));
     const p = await c.openProcess(77);
     expect(p.pid).toBe(77);
@@ -342,7 +327,7 @@ describe('Process over the fake', () => {
   });
 
   it('Container.close leaves its processes open and usable', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     await c.close();
     fake.notify(lastProcess(fake), N.ProcessExited, 0, status(1));
@@ -367,7 +352,7 @@ describe('Process over the fake', () => {
   });
 
   it('a ProcessStatus that is not JSON rejects exitCode() with an HcsError, never a bare JsonTextError', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: '{"Exited": tru' }));
     const err = await p.exitCode().catch((e: unknown) => e);
@@ -378,7 +363,7 @@ describe('Process over the fake', () => {
   });
 
   it('after ProcessExited without data, an unreadable status gives -1 and an HcsError as exitError', async () => {
-    const { fake, c } = await setup();
+    const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
     fake.once('getProcessProperties', () => ({ hr: 0, result: null, value: 'not json' }));
     fake.notify(lastProcess(fake), N.ProcessExited, 0, null);

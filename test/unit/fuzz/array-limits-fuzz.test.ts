@@ -10,9 +10,7 @@ import {
   type DocumentKind,
 } from '../../../schemas';
 import { MAX_ARRAY_ITEMS, MAX_LISTED_ISSUES } from '../../../schemas/limits';
-
-const TOO_LONG = `must have at most ${MAX_ARRAY_ITEMS} items`;
-const HOLE = 'is missing: the array has a hole here (JSON arrays have none)';
+import { TOO_LONG, HOLE } from '../schemas/support/validation-helpers';
 
 interface Placement {
   path: string;

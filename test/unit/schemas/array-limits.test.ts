@@ -4,21 +4,11 @@ import {
   encodeProcessConfig,
   encodePropertyQuery,
   encodeResourceModificationRequest,
-  HcsValidationError,
   validateDocument,
   type DocumentKind,
 } from '../../../schemas';
 import { MAX_ARRAY_ITEMS } from '../../../schemas/limits';
-
-const TOO_LONG = `must have at most ${MAX_ARRAY_ITEMS} items`;
-const HOLE = 'is missing: the array has a hole here (JSON arrays have none)';
-
-/** An array of `length` holes: a few bytes, whatever the length. */
-function holes(length: number): unknown[] {
-  const a: unknown[] = [];
-  a.length = length;
-  return a;
-}
+import { thrown, holes, TOO_LONG, HOLE } from './support/validation-helpers';
 
 /**
  * An array that says it has `length` items but holds none, and fails the test (by throwing, which validation reports
@@ -44,16 +34,6 @@ function unreadable(length: number, budget = 1000): unknown[] {
       return Reflect.getOwnPropertyDescriptor(target, key);
     },
   });
-}
-
-function thrown(run: () => unknown): HcsValidationError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HcsValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
 }
 
 /** Every array of an input document, typed or free-form, as the document that holds `array` there. */

@@ -1,5 +1,6 @@
-import { HcsValidationError, encodeProcessConfig, encodeResourceModificationRequest } from '../../../schemas';
+import { encodeProcessConfig, encodeResourceModificationRequest } from '../../../schemas';
 import { MAX_JSON_VALUES } from '../../../schemas/limits';
+import { thrown } from './support/validation-helpers';
 
 /** `levels` arrays, each holding the one before it twice: a few objects that write out as 3 * 2^levels - 1 values. */
 function sharedTree(levels: number): unknown {
@@ -7,16 +8,6 @@ function sharedTree(levels: number): unknown {
   for (let i = 0; i < levels; i++) v = [v, v];
   return v;
 }
-
-const thrown = (f: () => unknown): HcsValidationError => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof HcsValidationError) return err;
-    throw err;
-  }
-  throw new Error('accepted');
-};
 
 describe('document size limits', () => {
   it('counts shared references each time they are written out: under the limit accepted, over it refused', () => {

@@ -1,22 +1,13 @@
 import fc from 'fast-check';
 import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
 import * as arb from './support/arbitraries';
+import { thrown } from './support/validation-helpers';
 
 const RUNS = 300;
 
 const PROCESS_STRING_FIELDS = ['ApplicationName', 'CommandLine', 'User', 'WorkingDirectory'] as const;
 const CONTAINER_STRING_FIELDS = ['Name', 'Owner', 'LayerFolderPath', 'Credentials', 'HostName', 'NetworkSharedContainerName', 'DNSSearchList'] as const;
 const CONTAINER_COUNT_FIELDS = ['StorageIOPSMaximum', 'StorageBandwidthMaximum', 'StorageSandboxSize', 'MemoryMaximumInMB'] as const;
-
-function thrown(run: () => unknown): HcsValidationError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HcsValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected HcsValidationError');
-}
 
 const unknownKey = fc.string({ minLength: 1, maxLength: 10 }).filter((k) => /^[A-Za-z_]\w*$/.test(k));
 

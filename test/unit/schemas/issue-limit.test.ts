@@ -1,22 +1,6 @@
 import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
 import { MAX_LISTED_ISSUES } from '../../../schemas/limits';
-
-/** An array of `length` holes. */
-function holes(length: number): unknown[] {
-  const a: unknown[] = [];
-  a.length = length;
-  return a;
-}
-
-function thrown(run: () => unknown): HcsValidationError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HcsValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown, holes } from './support/validation-helpers';
 
 /** A ContainerConfig with `count` misspelt keys besides its name. */
 function unknownKeys(count: number): Record<string, unknown> {

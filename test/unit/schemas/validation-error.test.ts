@@ -1,15 +1,6 @@
 import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
 import { HcsValidationError as DirectImport } from '../../../schemas/validation-error';
-
-function thrown(run: () => unknown): HcsValidationError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HcsValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './support/validation-helpers';
 
 describe('HcsValidationError', () => {
   const err = thrown(() => encodeProcessConfig({ Commandline: 'x', ConsoleSize: [1, 70000] }));
