@@ -70,10 +70,10 @@ function describe(value: unknown): string {
  * numbers, numbers beyond ±(2^53-1), bigint, functions, symbols, class instances, cycles, NUL characters in strings
  * or keys, nesting deeper than {@link MAX_JSON_DEPTH}, arrays longer than {@link MAX_ARRAY_ITEMS} (refused by their
  * length, without reading an item), holes in arrays (the first hole of each array) and more than
- * {@link MAX_JSON_VALUES} values as written out (reported where the walk stops). Object properties whose
- * value is `undefined` are skipped, as `JSON.stringify` skips them. Reported paths are relative to `value`. Messages
- * name types, never the values themselves. Lists the first `limit` problems and counts the rest (`omitted`); the
- * walk itself is bounded by {@link MAX_JSON_VALUES}.
+ * {@link MAX_JSON_VALUES} values as written out (reported at `value` itself; the walk stops there). Object
+ * properties whose value is `undefined` are skipped, as `JSON.stringify` skips them. Reported paths are relative to
+ * `value`. Messages name types, never the values themselves. Lists the first `limit` problems and counts the rest
+ * (`omitted`).
  */
 export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): { problems: Problem[]; omitted: number } {
   const problems: Problem[] = [];
