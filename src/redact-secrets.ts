@@ -7,19 +7,12 @@
  * inside a JSON string (escaped quotes, at any depth of quoting), everything up to the end of that string is masked.
  */
 
-// `env`: an OCI spec's process environment ("NAME=value" strings). The backslashes match a document quoted inside a
-// JSON string (`{\"Credentials\":...}`, one backslash), or quoted again inside that (`\\\"`, three) and so on, with
-// the same quoting on both sides of the key.
-// Why the backslashes are matched after the key and counted backwards before it: a pattern starting with `\\*` would
-// be retried from every backslash of a long run, quadratic in the run's length.
+// `env`: an OCI spec's process environment ("NAME=value" strings). The backslashes after the key match a document
+// quoted inside a JSON string (`{\"Credentials\":...}`, one backslash), or quoted again inside that (`\\\"`, three)
+// and so on.
+// Why the backslashes are matched after the key only: a pattern starting with `\\*` would be retried from every
+// backslash of a long run, quadratic in the run's length.
 const SECRET_KEY = /"(?:Credentials|Environment|env)(\\*)"\s*:\s*/gi;
-
-/** How many backslashes come right before `end` in `text`. */
-function backslashesBefore(text: string, end: number): number {
-  let i = end;
-  while (i > 0 && text[i - 1] === '\\') i--;
-  return end - i;
-}
 
 /**
  * The end of the value of a document quoted `depth` backslashes deep: up to the quote that closes the string the
@@ -80,9 +73,8 @@ export function redactSecrets(text: string): string {
     const valueStart = m.index + m[0].length;
     if (valueStart >= text.length) break;
     const depth = m[1]!.length;
-    // Not a key at that depth of quoting (`"Credentials\\":`, say): look further on. More backslashes before it than
-    // after it is masked all the same (more than needed, never less).
-    if (backslashesBefore(text, m.index) < depth) continue;
+    // The quoting after the key sets the depth, whatever stands before it: text that starts inside an escaped
+    // document (`"Credentials\":\"...`) has lost the backslashes before its first key, and is masked all the same.
     const valueEnd = depth > 0 ? skipEscapedValue(text, valueStart, depth) : skipValue(text, valueStart);
     const quote = `${m[1]!}"`;
     out += `${text.slice(copied, valueStart)}${quote}<redacted>${quote}`;

@@ -217,13 +217,20 @@ describe('HcsError messages', () => {
     expect(e.errorMessage).toBe('bad request: {"Outer":"{\\"Request\\":\\"{\\\\\\"Credentials\\\\\\":\\\\\\"<redacted>\\\\\\"\\"}"}');
   });
 
+  it('masks a key of a document whose text starts inside the escaping (no backslashes before the key)', () => {
+    const e = new HcsError({ code: 'ERR_HCS_CALL', operation: 'op', events: [{ Message: 'x "Credentials\\":\\"S3CRET-11\\" y' }] });
+    // No outer quote closes the string it is quoted in, so the mask runs to the end of the text.
+    expect(e.events[0]!.Message).toBe('x "Credentials\\":\\"<redacted>\\"');
+  });
+
   it('redacts in linear time: a long run of backslashes or of keys does not stall', () => {
     const start = performance.now();
     const slashes = `${'\\'.repeat(200_000)}x"Credentials":"S3CRET-10"`;
     const keys = '"Credentials\\": '.repeat(20_000);
     const e = new HcsError({ code: 'ERR_HCS_CALL', operation: 'op', events: [{ Message: slashes }, { Message: keys }] });
     expect(e.events[0]!.Message!.endsWith('"Credentials":"<redacted>"')).toBe(true);
-    expect(e.events[1]!.Message).toBe(keys);
+    // Each key's value is empty here (the next key follows at once); the last key has nothing after it.
+    expect(e.events[1]!.Message).toBe(`${'"Credentials\\": \\"<redacted>\\"'.repeat(19_999)}"Credentials\\": `);
     // Not a timing test of speed: quadratic work here takes minutes, linear a few milliseconds.
     expect(performance.now() - start).toBeLessThan(20_000);
   });
