@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ARRAY_ITEMS, MAX_JSON_VALUES, MAX_LISTED_ISSUES } from './limits';
 import { NO_NUL_PATTERN, NUL_MESSAGE } from './primitives';
+import { moreProblemsIssue } from './validation-error';
 
 /** A JSON value as JavaScript holds it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
@@ -165,7 +166,7 @@ export function findJsonProblems(value: unknown, limit = MAX_LISTED_ISSUES): { p
 function addJsonProblems(value: unknown, ctx: z.RefinementCtx): void {
   const { problems, omitted } = findJsonProblems(value);
   for (const p of problems) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
-  if (omitted > 0) ctx.addIssue({ code: 'custom', message: `and ${omitted} more problems`, params: { omitted } });
+  if (omitted > 0) ctx.addIssue({ code: 'custom', message: moreProblemsIssue(omitted).message, params: { omitted } });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { MAX_LISTED_ISSUES } from './limits';
+
 /** One validation problem: where (`Layers[1].ID`, `Environment.PATH`, `ConsoleSize[0]`, `(root)`) and what. */
 export interface ValidationIssue {
   /** The location in the document, JavaScript accessor style; `(root)` for the document itself. */
@@ -18,6 +20,23 @@ export interface ValidationIssue {
  */
 export function moreProblemsIssue(count: number): ValidationIssue {
   return { path: '(root)', message: `and ${count} more ${count === 1 ? 'problem' : 'problems'}`, omitted: count };
+}
+
+/**
+ * `issues` with at most `MAX_LISTED_ISSUES` problems listed: those past them (and any note's count) folded into one
+ * {@link moreProblemsIssue} at the end. A list already that short is returned as it is.
+ */
+function listAtMost(issues: ValidationIssue[]): ValidationIssue[] {
+  if (issues.length <= MAX_LISTED_ISSUES) return issues;
+  const listed: ValidationIssue[] = [];
+  let more = 0;
+  for (const issue of issues) {
+    if (typeof issue.omitted === 'number') more += issue.omitted;
+    else if (listed.length < MAX_LISTED_ISSUES) listed.push(issue);
+    else more++;
+  }
+  if (more > 0) listed.push(moreProblemsIssue(more));
+  return listed;
 }
 
 /** How many problems `issues` stands for: one per issue, a note ({@link ValidationIssue.omitted}) its count. */
@@ -44,10 +63,11 @@ export class HcsValidationError extends Error {
 
   /**
    * @param document - the document type name, e.g. `ContainerConfig`
-   * @param issues - the problems; at least one
+   * @param issues - the problems; at least one. Past 20, the rest are counted in a note (see `issues`).
    */
   constructor(document: string, issues: ValidationIssue[]) {
     const total = problemCount(issues);
+    issues = listAtMost(issues);
     const count = total === 1 ? '1 problem' : `${total} problems`;
     const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`);
     super([`Invalid ${document} (${count}):`, ...lines].join('\n'));

@@ -55,19 +55,13 @@ export function escapeArgs(args: readonly string[]): string {
   // Each element is read once: a getter checked as a string must not give something else when escaped.
   const copy: unknown[] = Array.from(args);
   const issues: ValidationIssue[] = [];
-  let omitted = 0;
   copy.forEach((arg, i) => {
-    if (typeof arg === 'string') return;
-    if (issues.length < MAX_LISTED) issues.push({ path: `[${i}]`, message: `must be a string, got ${describe(arg)}` });
-    else omitted++;
+    if (typeof arg !== 'string') issues.push({ path: `[${i}]`, message: `must be a string, got ${describe(arg)}` });
   });
-  if (omitted > 0) issues.push({ path: '(root)', message: `and ${omitted} more ${omitted === 1 ? 'problem' : 'problems'}`, omitted });
+  // HcsValidationError lists the first 20 and counts the rest.
   if (issues.length > 0) throw new HcsValidationError('args', issues);
   return (copy as string[]).map(escapeArg).join(' ');
 }
-
-/** As many problems as a validation lists (the schemas' limit), the rest counted. */
-const MAX_LISTED = 20;
 
 /** What a value is, without showing it (an argument may hold a secret). */
 function describe(value: unknown): string {

@@ -3,6 +3,18 @@ import { HcsValidationError as DirectImport } from '../../../schemas/validation-
 import { thrown } from './support/validation-helpers';
 
 describe('HcsValidationError', () => {
+  it('lists at most 20 problems whoever builds it, folding the rest and any note into one count', () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({ path: `[${i}]`, message: 'bad' }));
+    const err = new HcsValidationError('X', many);
+    expect(err.message.split('\n')[0]).toBe('Invalid X (25 problems):');
+    expect(err.issues).toHaveLength(21);
+    expect(err.issues[20]).toEqual({ path: '(root)', message: 'and 5 more problems', omitted: 5 });
+    const withNote = new HcsValidationError('X', [...many, { path: '(root)', message: 'and 7 more problems', omitted: 7 }]);
+    expect(withNote.message.split('\n')[0]).toBe('Invalid X (32 problems):');
+    expect(withNote.issues[20]).toEqual({ path: '(root)', message: 'and 12 more problems', omitted: 12 });
+    expect(new HcsValidationError('X', many.slice(0, 20)).issues).toHaveLength(20);
+  });
+
   const err = thrown(() => encodeProcessConfig({ Commandline: 'x', ConsoleSize: [1, 70000] }));
 
   test('has the documented shape', () => {
