@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ContainerConfigSchema } from './container-config';
 import { errorMap, toValidationIssues } from './issues';
 import { ProcessConfigSchema } from './process-config';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MAX_LISTED_ISSUES } from './limits';
 import { moreProblemsIssue, type ValidationIssue } from './validation-error';
 

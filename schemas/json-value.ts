@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ARRAY_ITEMS, MAX_JSON_VALUES, MAX_LISTED_ISSUES } from './limits';
 import { NO_NUL_PATTERN, NUL_MESSAGE } from './primitives';
 import { moreProblemsIssue } from './validation-error';

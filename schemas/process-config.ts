@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { jsonObject } from './json-value';
 import { goString, list, nilable, NO_NUL_PATTERN, NUL_MESSAGE, uint16 } from './primitives';
 

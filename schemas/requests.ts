@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { anyJson } from './json-value';
 import { nonEmptyString, uint16 } from './primitives';
 

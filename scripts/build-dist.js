@@ -2,16 +2,25 @@
 // `npm run build`: compiles src/ and schemas/ into dist/ with tsc (TypeScript 7: every module, its declarations and
 // source maps), then replaces the two package entry points with single-file bundles made by esbuild:
 //
-//   dist/schemas/index.js  all of schemas/ in one file; requires only zod
-//   dist/src/index.js      all of src/ reachable from the root in one file; requires zod, koffi (lazily, inside the
+//   dist/schemas/index.js  all of schemas/ and the part of zod it uses, in one file; requires nothing
+//   dist/src/index.js      all of src/ reachable from the root in one file; requires koffi (lazily, inside the
 //                          function that first needs the DLL) and ../schemas/index.js (the bundle above)
 //
 // Why: a cold require() of the package is dominated by Node resolving, reading and compiling one file per module
-// (about 1 ms each on the benchmark machine), not by running them; zod alone is ~90 files. Bundling our ~70 modules
-// into two files is most of the import-time budget of issue #6. The root bundle keeps schemas/ external so that
-// `hcsshim-ts` and `hcsshim-ts/schemas` share one copy of every schema and of HcsValidationError (instanceof works
-// across the two entry points). Modules loaded with require() inside a function (the FFI layer, Windows stdio)
-// stay lazy in the bundle: esbuild initialises them on first require, exactly as separate files would be.
+// (about 1 ms each on the benchmark machine) and by running module bodies nobody uses, not by our own code. Bundling
+// our ~70 modules into two files was the first half of the import-time budget of issue #6. The second half is zod:
+// its package entry is ~95 files and ~1 MB (every locale, the JSON Schema importer, the compiler...) and took most of
+// a cold require of the schemas by itself. The schemas import it as a namespace (`import * as z`), so esbuild keeps
+// only the zod functions they reach (zod declares itself free of side effects; ~0.3 MB of its ESM build) and the
+// schemas bundle no longer loads the zod package at all: about half the import time, measured by `npm run bench`.
+// What that costs: the bundle carries a copy of the zod version it was built with (package.json still lists zod,
+// for the declarations and the CLI, which runs from tsc's per-file output). zod 4 keeps its global registry and
+// config on globalThis and checks instanceof by traits, so a consumer's own zod composes with the exported schemas
+// and recognises their ZodErrors (test/unit/cli/package-exports.test.ts checks both).
+// The root bundle keeps schemas/ external so that `hcsshim-ts` and `hcsshim-ts/schemas` share one copy of every
+// schema and of HcsValidationError (instanceof works across the two entry points). Modules loaded with require()
+// inside a function (the FFI layer, Windows stdio) stay lazy in the bundle: esbuild initialises them on first
+// require, exactly as separate files would be.
 //
 // The other files tsc wrote stay in dist/: the CLI (`bin: hcs`, dist/src/cli/main.js) runs from them, and the
 // declarations the entry points' .d.ts files refer to are there.
@@ -57,13 +66,15 @@ async function bundle() {
     sourcemap: true,
     logLevel: 'warning',
     tsconfig: path.join(root, 'tsconfig.build.json'),
-    external: ['zod', 'koffi'],
+    external: ['koffi'],
   };
+  // zod is bundled into the schemas (see the top of this file); the root must never need it except through them.
   await esbuild.build({ ...common, entryPoints: [path.join(root, 'schemas', 'index.ts')], outfile: path.join(root, 'dist', 'schemas', 'index.js') });
   await esbuild.build({
     ...common,
     entryPoints: [path.join(root, 'src', 'index.ts')],
     outfile: path.join(root, 'dist', 'src', 'index.js'),
+    external: ['koffi', 'zod'],
     plugins: [schemasExternal],
   });
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContainerProperties } from './container-properties';
 import type { GuestConnectionInfo } from './guest-connection';
 import { INT32_MAX, INT32_MIN, UINT16_MAX, UINT32_MAX, UINT64_MAX_AS_NUMBER } from './go-fields';

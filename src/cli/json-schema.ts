@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentSchemas, type DocumentKind } from '../../schemas';
 import { FREE_FORM_JSON_SCHEMA_DEFINITIONS } from '../../schemas/json-value';
 

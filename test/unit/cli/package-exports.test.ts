@@ -169,6 +169,15 @@ describe('package exports', () => {
     expect(run.output).toEqual(['/dist/schemas/index.js', '/dist/src/index.js']);
   });
 
+  itIf(rootBuilt, 'dist/src/index.js is not built yet')('requiring both entry points loads no file of the zod package (the schemas bundle carries its own)', () => {
+    const code =
+      `require('hcsshim-ts'); require('hcsshim-ts/schemas');` +
+      `console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/]zod[\\\\/]/.test(f)).length))`;
+    const run = inConsumer(code, 'cjs');
+    expect(run.stderr).toBe('');
+    expect(run.output).toBe(0);
+  });
+
   it('the CLI entry does not load koffi', () => {
     const code =
       `process.argv = [process.argv[0], 'hcs', 'schema', 'process'];` +
