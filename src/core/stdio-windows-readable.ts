@@ -5,6 +5,11 @@ import { windowsPipeError } from './stdio-windows-errors';
 
 /** Bytes asked for per ReadFile when the stream's own request is smaller. */
 const MIN_READ = 64 * 1024;
+/**
+ * Largest buffer one ReadFile gets, whatever Node asks for: `read(n)` raises the stream's highWaterMark up to 1 GiB,
+ * and each request allocates (calloc) and commits its whole buffer natively, though a pipe returns far less.
+ */
+const MAX_READ = 1024 * 1024;
 
 /**
  * A `Readable` over an overlapped pipe HANDLE (a process's stdout or stderr on Windows). It owns the handle.
@@ -37,7 +42,8 @@ export class WindowsPipeReadable extends Readable {
 
   override _read(size: number): void {
     if (this.#request !== null || this.#handle === 0n || this.destroyed) return;
-    this.#request = this.#io.read(this.#handle, Math.max(size, MIN_READ), (result) => this.#onRead(result));
+    const bytes = Math.min(Math.max(size, MIN_READ), MAX_READ);
+    this.#request = this.#io.read(this.#handle, bytes, (result) => this.#onRead(result));
     this.#holdKeepAlive();
   }
 

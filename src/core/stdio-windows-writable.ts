@@ -67,7 +67,9 @@ export class WindowsPipeWritable extends Writable {
       if (this.#afterPending !== null) {
         const after = this.#afterPending;
         this.#afterPending = null;
-        callback(result.status === 'ok' ? null : windowsPipeError('WriteFile', result));
+        // Destroyed meanwhile: as net.Socket does, the write's callback gets no error (an ECANCELED here would set
+        // `errored` on a stream destroyed without one, and finished()/pipeline() would report it).
+        callback();
         after();
         return;
       }

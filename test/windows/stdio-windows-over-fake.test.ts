@@ -1,3 +1,4 @@
+import { finished } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import { keepAlive } from '../../src/core/keep-alive';
 import { createWindowsStdioOpener } from '../../src/core/stdio-windows';
@@ -181,5 +182,34 @@ describe('Windows stdio streams over a fake pipe primitive', () => {
     expect({ reads: io.pendingReads().length, held: keepAlive.count - base }).toEqual({ reads: 0, held: 0 });
     stdout.destroy();
     other.destroy();
+  });
+  it('bounds the buffer of one ReadFile whatever read(n) asks: Node raises highWaterMark up to 1 GiB and keeps it', async () => {
+    const io = new FakePipeIo();
+    const { stdout } = streams(io);
+    stdout.pause();
+    stdout.read(512 * 1024 * 1024);
+    await tick();
+    const first = io.pendingReads()[0]!;
+    // Each request allocates and commits its buffer natively; a pipe read returns far less than this anyway.
+    expect(first.bytes).toBe(1024 * 1024);
+    io.complete(first, { status: 'ok', bytes: 3, data: Buffer.from('abc'), code: 0 });
+    await tick();
+    expect(io.pendingReads().map((r) => r.bytes)).toEqual([1024 * 1024]);
+    stdout.destroy();
+    await new Promise((r) => stdout.once('close', r));
+  });
+
+  it('a plain destroy() with a write in flight records no error: finished() reports a premature close, as net.Socket', async () => {
+    const io = new FakePipeIo();
+    const { stdin, stdout } = streams(io);
+    stdout.destroy();
+    const writeError = new Promise<Error | null | undefined>((r) => stdin.write('abc', r));
+    const ended = new Promise<NodeJS.ErrnoException | null | undefined>((r) => finished(stdin, r));
+    stdin.destroy();
+    const [callbackError, finishedError] = await Promise.all([writeError, ended]);
+    expect(callbackError ?? null).toBeNull();
+    expect(stdin.errored).toBeNull();
+    expect(finishedError?.code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+    expect(io.stats().pending).toBe(0);
   });
 });
