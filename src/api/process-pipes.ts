@@ -37,7 +37,8 @@ export class ProcessPipes {
   readonly #holdsConsoleInput: boolean;
   #consoleInput = 0n;
   readonly #streams = new Set<Readable | Writable>();
-  #stdin: Writable | null = null;
+  /** Every stdin stream handed out and not yet closed (each stdio() call may give one). */
+  readonly #stdins = new Set<Writable>();
   #stdinClosed = false;
 
   constructor(rt: Runtime, created: RawStdioHandles | undefined, holdsConsoleInput: boolean) {
@@ -73,15 +74,18 @@ export class ProcessPipes {
       stream.once('close', () => this.#streams.delete(stream));
     }
     if (stdio.stdin) {
-      this.#stdin = stdio.stdin;
-      if (this.#stdinClosed) stdio.stdin.end();
+      const stdin = stdio.stdin;
+      this.#stdins.add(stdin);
+      stdin.once('close', () => this.#stdins.delete(stdin));
+      if (this.#stdinClosed) stdin.end();
     }
     return stdio;
   }
 
   /**
    * Our half of closeStdin(): closes stdin pipes not handed out (the create pipe nobody asked for yet, or the held
-   * console input), then ends the stdin stream and resolves once its buffered data is written, or when `exited`
+   * console input), then ends every stdin stream handed out (each stdio() call may give one: the process sees the
+   * end of its input only when all are closed) and resolves once their buffered data is written, or when `exited`
    * settles. Later stdin streams are ended as they are opened.
    */
   async closeStdin(exited: Promise<unknown>): Promise<void> {
@@ -93,10 +97,11 @@ export class ProcessPipes {
       closeStdinHandle(this.#rt, created.stdin);
     }
     this.#releaseConsoleInput();
-    const stdin = this.#stdin;
-    if (stdin && !stdin.destroyed) {
-      stdin.end();
-      await Promise.race([new Promise<void>((resolve) => finished(stdin, () => resolve())), exited]);
+    const stdins = [...this.#stdins].filter((s) => !s.destroyed);
+    for (const s of stdins) s.end();
+    if (stdins.length > 0) {
+      const flushed = stdins.map((s) => new Promise<void>((resolve) => finished(s, () => resolve())));
+      await Promise.race([Promise.all(flushed), exited]);
     }
   }
 

@@ -129,6 +129,27 @@ describe('Process stdio round trips', () => {
     await stopAndClose(container);
   });
 
+  it('closeStdin() ends every stdin stream stdio() handed out, so the process sees the end of its input', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(
+      await container.createProcess(
+        nodeProcess(api, "let n = 0; process.stdin.on('data', (d) => (n += d.length)); process.stdin.on('end', () => process.exit(10 + n));"),
+      ),
+    );
+    const first = await proc.stdio();
+    // HcsGetProcessInfo: a second stdin pipe on Linux, as on real hosts (the Windows simulator gives none).
+    const second = await proc.stdio();
+    first.stdin!.write('ab');
+    second.stdin?.write('cde');
+    await proc.closeStdin();
+    expect([first.stdin!.writableEnded, second.stdin?.writableEnded ?? true]).toEqual([true, true]);
+    const exited = proc.wait();
+    expect(await within(exited, 10_000)).toBe('done');
+    await expect(exited).resolves.toBe(10 + 2 + (second.stdin ? 3 : 0));
+    await proc.close();
+    await stopAndClose(container);
+  });
+
   it('gives null streams for pipes that were not requested', async () => {
     const container = await startedContainer(api, hygiene);
     const proc = hygiene.track(
