@@ -139,7 +139,10 @@ describe('Waits that never finish', () => {
     const id = newId();
     const ac = new AbortController();
     const creating = settle(createContainer(id, containerConfig(id), { signal: ac.signal }));
-    await sleep(100);
+    // Why poll rather than sleep: the call must have taken its fault (and so be blocked in it) before the abort and
+    // the Release below. A Release sent before a thread-pool thread, late under Wine on a loaded machine, has entered
+    // the hang does not end it, and settleBackgroundWork() would then wait for ever.
+    expect((await simEventually((s) => s.Faults === 0, 10_000)).Faults).toBe(0);
     const started = Date.now();
     ac.abort(new Error('user gave up'));
     const outcome = await creating;

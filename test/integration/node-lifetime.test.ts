@@ -11,6 +11,10 @@ const hygiene = useSimulatorHygiene();
 
 const root = path.join(__dirname, '..', '..');
 const fixture = path.join(__dirname, 'fixtures', 'exit-when-idle.js');
+// How long the child may take to run its lifecycle and exit. Why more on the Windows lane: the child and both of its
+// processes are Windows node.exe started under Wine (8-9 s on 2 cores with other work running, where a CLI child
+// of the same kind once took over 20 s). A child that does not exit by itself is still killed and fails the test.
+const CHILD_LIMIT_MS = onWindows ? 75_000 : 25_000;
 
 describe('Node process lifetime', () => {
   it.each([
@@ -23,7 +27,7 @@ describe('Node process lifetime', () => {
         const child = execFile(
           process.execPath,
           flag ? [fixture, flag] : [fixture],
-          { cwd: root, env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() }, timeout: 30_000 },
+          { cwd: root, env: { ...process.env, HCS_VMCOMPUTE_DLL: simLibraryPath() }, timeout: CHILD_LIMIT_MS + 5_000 },
           (_error, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
         );
       },
@@ -32,8 +36,8 @@ describe('Node process lifetime', () => {
     expect(result.stdout).toBe(expected);
     // A signal here (SIGSEGV) means a crash while Node tears down, e.g. a library unloaded under its own threads.
     expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
-    expect(Date.now() - started).toBeLessThan(25_000);
-  }, 40_000);
+    expect(Date.now() - started).toBeLessThan(CHILD_LIMIT_MS);
+  }, CHILD_LIMIT_MS + 15_000);
 
   it('stays alive while a wait is pending', async () => {
     const child = spawn(process.execPath, [fixture, '--leave-open'], {

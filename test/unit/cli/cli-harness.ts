@@ -1,6 +1,15 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { onWindows } from '../../support/lanes';
+
+/**
+ * How long one child Node (the CLI, a consumer script) may take. Why more on the Windows lane: every child there is
+ * a Windows node.exe started under Wine, which took 5-7 s on 2 cores with other work running, and over 20 s on a
+ * heavily loaded machine (spawnSync ETIMEDOUT). A hung child still fails, only later; the tests are synchronous, so
+ * jest's own timeout does not cut them short.
+ */
+export const CHILD_TIMEOUT_MS = onWindows ? 60_000 : 20_000;
 
 /** The repository root. */
 export const repoRoot = join(__dirname, '..', '..', '..');
@@ -37,7 +46,7 @@ export function hcs(args: readonly string[], options: { input?: string | Buffer;
     cwd: options.cwd ?? fixtures,
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: CHILD_TIMEOUT_MS,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itIf, onPosix } from '../../support/lanes';
-import { ensureBuilt, fixtures, repoRoot } from './cli-harness';
+import { CHILD_TIMEOUT_MS, ensureBuilt, fixtures, repoRoot } from './cli-harness';
 
 // These tests load the package the way a consumer does: by name, through package.json "exports", from a project
 // whose node_modules/hcsshim-ts links to this repository.
@@ -44,7 +44,7 @@ interface ChildResult {
 /** Runs `code` in a child node in the consumer project (CommonJS or ESM) and returns its JSON line and the verdict. */
 function inConsumer(code: string, kind: 'cjs' | 'esm'): ChildResult {
   const args = ['--require', tracker, ...(kind === 'esm' ? ['--input-type=module'] : []), '-e', code];
-  const run = spawnSync(process.execPath, args, { cwd: consumer, encoding: 'utf8', timeout: 20_000 });
+  const run = spawnSync(process.execPath, args, { cwd: consumer, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
   const lines = run.stdout.split(/\r?\n/).filter((line) => line !== '');
   const verdict = lines.pop();
   return {
@@ -185,7 +185,7 @@ describe('package exports', () => {
     const run = spawnSync(process.execPath, ['--require', tracker, '-e', code], {
       cwd: consumer,
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: CHILD_TIMEOUT_MS,
     });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('"title": "ProcessConfig"');
@@ -199,7 +199,7 @@ describe('package exports', () => {
     const pkgDir = join(consumer, 'node_modules', 'hcsshim-ts');
     const bin = join(consumer === tempDir ? pkgDir : repoRoot, manifest.bin.hcs!);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-    const run = spawnSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(manifest.version);

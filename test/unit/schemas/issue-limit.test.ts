@@ -1,6 +1,11 @@
 import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
 import { MAX_LISTED_ISSUES } from '../../../schemas/limits';
 import { thrown, holes } from './support/validation-helpers';
+import { onWindows } from '../../support/lanes';
+
+// Why more room on the Windows lane: three jest workers share 2 cores with Wine there (seen: 403 ms of 1000 under
+// load); the unbounded work this guards against takes minutes.
+const LIMIT_MS = onWindows ? 5000 : 1000;
 
 /** A ContainerConfig with `count` misspelt keys besides its name. */
 function unknownKeys(count: number): Record<string, unknown> {
@@ -55,7 +60,7 @@ describe(`validation lists at most ${MAX_LISTED_ISSUES} problems, then counts th
     const doc = unknownKeys(50000);
     const started = Date.now();
     const err = thrown(() => encodeContainerConfig(doc));
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(LIMIT_MS);
     expect(err.issues).toHaveLength(21);
     expect(err.issues[0]!.path).toBe('Bogus0');
     expect(err.issues[0]!.message).toMatch(/^unknown key \(expected one of "SystemType", "Name", /);
