@@ -20,6 +20,9 @@ describe('short soak against the simulator', () => {
       concurrency: onWindows ? 12 : 24,
       seed: 20261129,
       opTimeoutMs: 1500,
+      // A hang never settles; the grace only has to outlast a slow machine. Under Wine every process start is a
+      // Windows process start, which took 5-9 s on the loaded 2-core CI machine (a flake hunt, 2026-11-30).
+      hangGraceMs: onWindows ? 20_000 : 5000,
       faultRate: 0.35,
       disconnectEvery: 125,
     });

@@ -66,6 +66,8 @@ export class SoakContext {
     readonly opTimeoutMs: number,
     /** Prefix of compute system ids, unique per run. */
     readonly prefix: string,
+    /** How long past its timeout an operation may take before it counts as a hang (ms). */
+    readonly hangGraceMs = 5000,
   ) {}
 
   /** A fresh compute system id. */
@@ -113,7 +115,7 @@ export class SoakContext {
    */
   async op<T>(where: string, run: () => Promise<T>, opts: { abortExpected?: boolean; limitMs?: number } = {}): Promise<{ ok: true; value: T } | { ok: false; code: string; error: unknown }> {
     this.counters.operations++;
-    const limit = opts.limitMs ?? this.opTimeoutMs + 5000;
+    const limit = opts.limitMs ?? this.opTimeoutMs + this.hangGraceMs;
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<'hang'>((resolve) => {
       timer = setTimeout(() => resolve('hang'), limit);

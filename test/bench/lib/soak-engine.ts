@@ -17,6 +17,8 @@ export interface SoakOptions {
   seed: number;
   /** Timeout passed to every operation that takes one (ms). */
   opTimeoutMs: number;
+  /** How long past that an operation may take before it counts as a hang (ms; default 5000). */
+  hangGraceMs?: number;
   /** Probability of injecting a fault before a scenario. */
   faultRate: number;
   /** Run a ServiceDisconnect phase every this many scenarios (0 = never). */
@@ -117,7 +119,8 @@ function pickScenario(ctx: SoakContext) {
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
-  const ctx = new SoakContext(new Random(options.seed), options.opTimeoutMs, `soak-${options.seed}-${process.pid}`);
+  const prefix = `soak-${options.seed}-${process.pid}`;
+  const ctx = new SoakContext(new Random(options.seed), options.opTimeoutMs, prefix, options.hangGraceMs);
   let unhandledRejections = 0;
   let uncaughtExceptions = 0;
   const onRejection = (reason: unknown) => {
