@@ -16,7 +16,8 @@
 // What that costs: the bundle carries a copy of the zod version it was built with (package.json still lists zod,
 // for the declarations and the CLI, which runs from tsc's per-file output). zod 4 keeps its global registry and
 // config on globalThis and checks instanceof by traits, so a consumer's own zod composes with the exported schemas
-// and recognises their ZodErrors (test/unit/cli/package-exports.test.ts checks both).
+// and recognises their ZodErrors (test/unit/cli/schemas-bundle.test.ts checks both and holds the bundle to the
+// source).
 // The root bundle keeps schemas/ external so that `hcsshim-ts` and `hcsshim-ts/schemas` share one copy of every
 // schema and of HcsValidationError (instanceof works across the two entry points). Modules loaded with require()
 // inside a function (the FFI layer, Windows stdio) stay lazy in the bundle: esbuild initialises them on first
