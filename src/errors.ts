@@ -205,7 +205,10 @@ export interface HcsErrorOptions {
   message?: string;
   /** The HRESULT (normalised to unsigned). */
   hresult?: number;
-  /** What was being done, e.g. `'HcsStartComputeSystem'` or `'Container.start'`. */
+  /**
+   * What was being done, named as hcsshim names it: `'hcs::System::Start'`, `'hcs::Process::Kill'`,
+   * `'hcs::OpenComputeSystem'`... (an export's own name, e.g. `'HcsRegisterProcessCallback'`, when loading it failed).
+   */
   operation?: string;
   /** The compute system id. */
   id?: string;
@@ -236,7 +239,7 @@ export class HcsError extends Error {
   readonly hresult?: number;
   /** The HRESULT's symbolic name, e.g. `'HCS_E_SYSTEM_NOT_FOUND'`. */
   readonly hresultName?: string;
-  /** The operation that failed. */
+  /** The operation that failed, named as hcsshim names it: `'hcs::System::Start'`, `'hcs::Process::Kill'`... */
   readonly operation?: string;
   /** The compute system id. */
   readonly id?: string;
