@@ -338,12 +338,18 @@ export class Process extends EventEmitter {
   }
 }
 
+/**
+ * Registers the callback of a new process handle and wraps it. `created`: the process was started by this call
+ * (HcsCreateProcess), so when registration fails it is terminated before its handle closes; an opened process
+ * belongs to someone else and is left running.
+ */
 async function attach(
   rt: Runtime,
   containerId: string,
   pid: number,
   handle: HcsProcessHandle,
   stdio: RawStdioHandles | undefined,
+  created: boolean,
   holdsConsoleInput: boolean,
   hooks: ProcessHooks,
 ): Promise<Process> {
@@ -351,6 +357,10 @@ async function attach(
   try {
     reg = await RegisteredHandle.open(rt.registry, { kind: 'process', id: containerId, pid }, processHandleOps(rt.api, handle));
   } catch (err) {
+    // Why terminate: nobody could reach the process afterwards (its handle closes here and its pid was never handed
+    // out); it would run until its container stops, as createContainer's half-created systems would. Best effort:
+    // during a service disconnect this fails too.
+    if (created) await rt.api.terminateProcess(handle).catch(() => undefined);
     await rt.api.closeProcess(handle).catch(() => 0);
     if (stdio) destroyAll(rt, stdio);
     throw err;
@@ -372,7 +382,7 @@ export async function createProcessOn(
   const res = await invoke(target, 'hcs::System::CreateProcess', () => rt.api.createProcess(system, document));
   const { process: handle, info } = res.value;
   const hooks: ProcessHooks = {};
-  const proc = await attach(rt, target.id!, info.processId, handle, rawHandles(info), holdsConsoleInput, hooks);
+  const proc = await attach(rt, target.id!, info.processId, handle, rawHandles(info), true, holdsConsoleInput, hooks);
   hooks.handOut?.();
   return proc;
 }
@@ -381,7 +391,7 @@ export async function createProcessOn(
 export async function openProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, pid: number): Promise<Process> {
   const res = await invoke(target, 'hcs::System::OpenProcess', () => rt.api.openProcess(system, pid));
   const hooks: ProcessHooks = {};
-  const proc = await attach(rt, target.id!, pid, res.value, undefined, false, hooks);
+  const proc = await attach(rt, target.id!, pid, res.value, undefined, false, false, hooks);
   // An opened process may have exited long before; its ProcessExited went to another handle's callback (if any).
   await proc.exitCode().catch(() => undefined);
   hooks.handOut?.();

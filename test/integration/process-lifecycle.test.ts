@@ -1,4 +1,14 @@
-import { nodeProcess, readAll, settle, sleep, startedContainer, stopAndClose, useSimulatorHygiene } from '../support/integration';
+import {
+  nodeProcess,
+  readAll,
+  settle,
+  simEventually,
+  sleep,
+  startedContainer,
+  stopAndClose,
+  useSimulatorHygiene,
+} from '../support/integration';
+import { simFault, simStats } from '../support/sim';
 import { itIf, onPosix } from '../support/lanes';
 import * as api from '../../src';
 import { HcsError, isTimeout, type Process } from '../../src';
@@ -76,6 +86,31 @@ describe('Process lifecycle against the simulator', () => {
     (await proc.stdio()).stdin!.write('x');
     await expect(both).resolves.toEqual([5, 5]);
     await opened.close();
+    await proc.close();
+    await stopAndClose(container);
+  });
+
+  it('createProcess() whose callback registration fails stops the process it started and closes its handle', async () => {
+    const container = await startedContainer(api, hygiene);
+    await simFault({ Export: 'HcsRegisterProcessCallback', Count: 1, Mode: 'fail' });
+    const outcome = await settle(container.createProcess(nodeProcess(api, 'setInterval(() => {}, 1000)')));
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error).toBeInstanceOf(HcsError);
+    // Nobody could reach that process any more (no handle, no pid handed out): it must not run on.
+    const stats = await simEventually((s) => s.LiveProcesses === 0, 10_000);
+    expect({ processHandles: stats.ProcessHandles, live: stats.LiveProcesses }).toEqual({ processHandles: 0, live: 0 });
+    await stopAndClose(container);
+  });
+
+  it('openProcess() whose callback registration fails leaves the process running for its owner', async () => {
+    const container = await startedContainer(api, hygiene);
+    const proc = hygiene.track(await container.createProcess(nodeProcess(api, "process.stdin.on('data', () => process.exit(4))")));
+    await simFault({ Export: 'HcsRegisterProcessCallback', Count: 1, Mode: 'fail' });
+    expect((await settle(container.openProcess(proc.pid))).ok).toBe(false);
+    await sleep(100);
+    expect((await simStats()).LiveProcesses).toBe(1);
+    (await proc.stdio()).stdin!.write('x');
+    await expect(proc.wait()).resolves.toBe(4);
     await proc.close();
     await stopAndClose(container);
   });
