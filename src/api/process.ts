@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 // Why from node:timers: the deferred 'exit' must still fire while a consumer's tests fake the global timers.
 import { setImmediate } from 'node:timers';
 import { type SignalProcessRequest, encodeProcessModifyRequest, encodeSignalRequest } from '../../schemas';
-import { HcsError } from '../errors';
+import { HRESULT, HcsError } from '../errors';
 import { alreadyClosedError, invalidProcessStateError, unexpectedValueError } from '../core/hcs-errors';
-import { type InvokeTarget, invoke } from '../core/invoke';
+import { type InvokeTarget, failed, invoke } from '../core/invoke';
 import { RegisteredHandle } from '../core/registered-handle';
 import type { ProcessStdio, RawStdioHandles } from '../core/stdio-types';
 import { watchUnclosed } from '../core/unclosed-handles';
@@ -369,6 +369,24 @@ async function attach(
 }
 
 /**
+ * A failed HRESULT other than OPERATION_PENDING, which invoke() hands back as a result for these calls (no
+ * completion notification is expected for them).
+ */
+function refused(hr: number): boolean {
+  return failed(hr >>> 0) && hr >>> 0 !== HRESULT.OPERATION_PENDING;
+}
+
+/**
+ * Releases what a refused create or open still wrote (our output slots start zeroed, so anything non-zero came from
+ * HCS). HCS is not known to do this; createContainer/openContainer guard their system handles the same way, because
+ * invoke() throws such a result away with its handle.
+ */
+async function releaseRefused(rt: Runtime, process: HcsProcessHandle, stdio?: RawStdioHandles): Promise<void> {
+  if (process !== 0n) await rt.api.closeProcess(process).catch(() => 0);
+  if (stdio && (stdio.stdin !== 0n || stdio.stdout !== 0n || stdio.stderr !== 0n)) destroyAll(rt, stdio);
+}
+
+/**
  * @internal `HcsCreateProcess` on a system handle, then callback registration. `holdsConsoleInput`: the stdin pipe
  * was requested by the binding, not the caller (console-input.ts).
  */
@@ -379,7 +397,11 @@ export async function createProcessOn(
   document: string,
   holdsConsoleInput: boolean,
 ): Promise<Process> {
-  const res = await invoke(target, 'hcs::System::CreateProcess', () => rt.api.createProcess(system, document));
+  const res = await invoke(target, 'hcs::System::CreateProcess', async () => {
+    const raw = await rt.api.createProcess(system, document);
+    if (refused(raw.hr)) await releaseRefused(rt, raw.value.process, rawHandles(raw.value.info));
+    return raw;
+  });
   const { process: handle, info } = res.value;
   const hooks: ProcessHooks = {};
   const proc = await attach(rt, target.id!, info.processId, handle, rawHandles(info), true, holdsConsoleInput, hooks);
@@ -389,7 +411,11 @@ export async function createProcessOn(
 
 /** @internal `HcsOpenProcess` on a system handle, then callback registration. */
 export async function openProcessOn(rt: Runtime, target: InvokeTarget, system: HcsSystemHandle, pid: number): Promise<Process> {
-  const res = await invoke(target, 'hcs::System::OpenProcess', () => rt.api.openProcess(system, pid));
+  const res = await invoke(target, 'hcs::System::OpenProcess', async () => {
+    const raw = await rt.api.openProcess(system, pid);
+    if (refused(raw.hr)) await releaseRefused(rt, raw.value);
+    return raw;
+  });
   const hooks: ProcessHooks = {};
   const proc = await attach(rt, target.id!, pid, res.value, undefined, false, false, hooks);
   // An opened process may have exited long before; its ProcessExited went to another handle's callback (if any).

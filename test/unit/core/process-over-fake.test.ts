@@ -25,6 +25,30 @@ describe('Process over the fake', () => {
     await c.close();
   });
 
+  it('a refused HcsCreateProcess or HcsOpenProcess that still wrote handles has them released', async () => {
+    const fake = new FakeVmcompute();
+    const opened: unknown[] = [];
+    useVmcomputeApi(fake, (raw) => {
+      opened.push(raw);
+      return { stdin: null, stdout: null, stderr: null };
+    });
+    const c = await createContainer('c1', config);
+    const info = { processId: 9, stdInput: 0x11n, stdOutput: 0x12n, stdError: 0n };
+    fake.once('createProcess', () => ({ hr: 0x80070005, result: null, value: { process: 0x77n, info } }));
+    await expect(c.createProcess({ CommandLine: 'x' })).rejects.toMatchObject({ hresult: 0x80070005 });
+    expect(fake.callsOf('closeProcess')).toEqual([[0x77n]]);
+    expect(opened).toEqual([{ stdin: 0x11n, stdout: 0x12n, stderr: 0n }]);
+    fake.once('openProcess', () => ({ hr: 0x80070005, result: null, value: 0x78n }));
+    await expect(c.openProcess(9)).rejects.toMatchObject({ hresult: 0x80070005 });
+    expect(fake.callsOf('closeProcess')).toEqual([[0x77n], [0x78n]]);
+    // Nothing written, nothing released: a zero handle is never passed to vmcompute.
+    fake.once('createProcess', () => ({ hr: 0x80070005, result: null, value: { process: 0n, info: { ...info, stdInput: 0n, stdOutput: 0n } } }));
+    await expect(c.createProcess({ CommandLine: 'x' })).rejects.toMatchObject({ hresult: 0x80070005 });
+    expect(fake.callsOf('closeProcess')).toHaveLength(2);
+    expect(opened).toHaveLength(1);
+    await c.close();
+  });
+
   it('falls back to HcsGetProcessProperties when the notification has no data', async () => {
     const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
