@@ -1,4 +1,4 @@
-import { GoFields, INT32_MAX, INT32_MIN, UINT32_MAX } from './go-fields';
+import { GoFields, INT32_MIN, UINT32_MAX } from './go-fields';
 import { parseJsonDocument } from './json-text';
 import { compactProcessStatus } from './process-status-compact';
 

@@ -20,7 +20,6 @@ import { createContainer, HcsError } from '../../src';
 
 const hygiene = useSimulatorHygiene();
 
-const SYSTEM_EXITED = 0x1;
 const SYSTEM_START_COMPLETED = 0x3;
 const SYSTEM_CRASH_REPORT = 0x6;
 const PROCESS_EXITED = 0x10000;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { encodeContainerConfig, encodeProcessConfig, HcsValidationError, validateDocument } from '../../../schemas';
+import { encodeContainerConfig, encodeProcessConfig, validateDocument } from '../../../schemas';
 import * as arb from './support/arbitraries';
 import { thrown } from './support/validation-helpers';
 
