@@ -53,7 +53,12 @@ export class RegisteredHandle {
       const startedAt = performance.now();
       const res = await ops.register(entry.context);
       trace.call(operation, identityOf(identity.id, identity.pid), res.hr, startedAt);
-      if (failed(res.hr >>> 0)) throw hcsErrorFromHresult(res.hr >>> 0, { operation, id: identity.id, pid: identity.pid });
+      if (failed(res.hr >>> 0)) {
+        // A refused registration that still wrote a callback handle (HCS is not known to) is unregistered, so it
+        // cannot outlive the entry and call in with a context that no longer names anything.
+        if (res.value) await ops.unregister(res.value).catch(() => 0);
+        throw hcsErrorFromHresult(res.hr >>> 0, { operation, id: identity.id, pid: identity.pid });
+      }
       handle.#callback = res.value;
     } catch (err) {
       entry.fail((op) => alreadyClosedError(op, identity));

@@ -49,6 +49,17 @@ describe('Process over the fake', () => {
     await c.close();
   });
 
+  it('a refused callback registration that still wrote a callback handle has it unregistered', async () => {
+    const { fake, c } = await containerOverFake();
+    fake.once('registerProcessCallback', () => ({ hr: 0x80070005, value: 0x66n }));
+    await expect(c.createProcess({ CommandLine: 'x' })).rejects.toMatchObject({ hresult: 0x80070005 });
+    expect(fake.callsOf('unregisterProcessCallback')).toEqual([[0x66n]]);
+    fake.once('registerProcessCallback', () => ({ hr: 0x80070005, value: 0n }));
+    await expect(c.createProcess({ CommandLine: 'x' })).rejects.toMatchObject({ hresult: 0x80070005 });
+    expect(fake.callsOf('unregisterProcessCallback')).toHaveLength(1);
+    await c.close();
+  });
+
   it('falls back to HcsGetProcessProperties when the notification has no data', async () => {
     const { fake, c } = await containerOverFake();
     const p = await c.createProcess({ CommandLine: 'x' });
