@@ -1,27 +1,13 @@
-import { createContainer } from '../../../src/api/create-container';
-import type { Container } from '../../../src/api/container';
-import { useVmcomputeApi } from '../../../src/api/runtime';
 import { keepAlive } from '../../../src/core/keep-alive';
 import { HcsValidationError } from '../../../schemas';
-import { FakeVmcompute } from '../../support/fake-vmcompute';
+import type { FakeVmcompute } from '../../support/fake-vmcompute';
+import { containerOverFake } from './support/over-fake';
 
 // A console process (EmulateConsole) without CreateStdInPipe: the binding asks HCS for a stdin pipe anyway (ConPTY
 // ends a console process started without one) and keeps it to itself until close() or closeStdin().
 
-const config = { SystemType: 'Container', Name: 'c1', Layers: [] } as never;
-type Raw = { stdin: bigint; stdout: bigint; stderr: bigint };
-
 /** A container over the fake whose stdio opener records every set of raw handles it is given (to wrap or close). */
-async function setup(): Promise<{ fake: FakeVmcompute; c: Container; opened: Raw[] }> {
-  const fake = new FakeVmcompute();
-  const opened: Raw[] = [];
-  useVmcomputeApi(fake, (h) => {
-    opened.push(h);
-    return { stdin: null, stdout: null, stderr: null };
-  });
-  const c = await createContainer('c1', config);
-  return { fake, c, opened };
-}
+const setup = containerOverFake;
 
 /** The next HcsCreateProcess returns process 0x77 with these pipe handles. */
 function createReturns(fake: FakeVmcompute, stdInput: bigint, stdOutput: bigint): void {

@@ -26,13 +26,7 @@ describe('Process over the fake', () => {
   });
 
   it('a refused HcsCreateProcess or HcsOpenProcess that still wrote handles has them released', async () => {
-    const fake = new FakeVmcompute();
-    const opened: unknown[] = [];
-    useVmcomputeApi(fake, (raw) => {
-      opened.push(raw);
-      return { stdin: null, stdout: null, stderr: null };
-    });
-    const c = await createContainer('c1', config);
+    const { fake, c, opened } = await containerOverFake();
     const info = { processId: 9, stdInput: 0x11n, stdOutput: 0x12n, stdError: 0n };
     fake.once('createProcess', () => ({ hr: 0x80070005, result: null, value: { process: 0x77n, info } }));
     await expect(c.createProcess({ CommandLine: 'x' })).rejects.toMatchObject({ hresult: 0x80070005 });
@@ -293,13 +287,7 @@ describe('Process over the fake', () => {
   });
 
   it('closeStdin closes a stdin handle never handed out, and stdio() later gives no stdin', async () => {
-    const fake = new FakeVmcompute();
-    const opened: Array<{ stdin: bigint; stdout: bigint; stderr: bigint }> = [];
-    useVmcomputeApi(fake, (h) => {
-      opened.push(h);
-      return { stdin: null, stdout: null, stderr: null };
-    });
-    const c = await createContainer('c1', config);
+    const { fake, c, opened } = await containerOverFake();
     fake.once('createProcess', () => ({
       hr: 0,
       result: null,
